@@ -1,0 +1,1 @@
+"""Custom actions of Korea Week Assistant, one module per topic (rasa-sdk)."""

@@ -1,0 +1,68 @@
+"""Helpers shared by the actions: the reply language, entities and the time asked about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+from bot.dates import TimeWindow, find_time_expression
+from bot.language import DEFAULT_LANGUAGE, detect_language, normalize_language_code
+
+LANGUAGE_SLOT = "language"
+
+
+def reply_language(tracker: Tracker) -> str:
+    """Returns the language to answer in: "zh" or "ko".
+
+    The `language` slot already holds the language of the latest message that showed
+    one; before any such message, the text itself and then the channel's default
+    (message metadata) decide.
+    """
+    slot = tracker.get_slot(LANGUAGE_SLOT)
+    if slot in ("zh", "ko"):
+        return slot
+    text = tracker.latest_message.get("text") or ""
+    detected = detect_language(text)
+    if detected:
+        return detected
+    metadata = tracker.latest_message.get("metadata") or {}
+    return normalize_language_code(metadata.get("default_language")) or DEFAULT_LANGUAGE
+
+
+def entity_values(tracker: Tracker, entity: str) -> List[str]:
+    """Returns the values of an entity in the latest message, in order, without repeats."""
+    values: List[str] = []
+    for item in tracker.latest_message.get("entities") or []:
+        if item.get("entity") == entity and isinstance(item.get("value"), str):
+            if item["value"] not in values:
+                values.append(item["value"])
+    return values
+
+
+def first_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    """Returns the first value of an entity in the latest message, or None."""
+    values = entity_values(tracker, entity)
+    return values[0] if values else None
+
+
+def asked_window(tracker: Tracker, now: datetime) -> Optional[TimeWindow]:
+    """Returns the time window the latest message asks about, resolved against ``now``."""
+    texts = entity_values(tracker, "date") + [tracker.latest_message.get("text") or ""]
+    for text in texts:
+        found = find_time_expression(text, now)
+        if found is not None:
+            return found.window
+    return None
+
+
+def latest_intent(tracker: Tracker) -> str:
+    """Returns the name of the intent of the latest message ("" if none)."""
+    intent: Dict[str, Any] = tracker.latest_message.get("intent") or {}
+    return intent.get("name") or ""
+
+
+def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
+    """Returns the channel metadata of the latest message."""
+    return tracker.latest_message.get("metadata") or {}

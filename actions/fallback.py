@@ -1,0 +1,37 @@
+"""What happens when the NLU is not confident: try the FAQ, else offer the top topics."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import reply_language
+from actions.content import get_content
+from actions.faq import faq_index
+
+# Similarity an FAQ phrasing must reach to answer a question the NLU did not
+# recognise; tuned on held-out paraphrases and unrelated questions (docs/benchmarks.md).
+FALLBACK_MATCH_THRESHOLD = 0.5
+
+
+class ActionFallback(Action):
+    """Answers nlu_fallback from the FAQ when a close entry exists, else apologises."""
+
+    def name(self) -> Text:
+        """Returns the action name used in domain.yml and config.yml."""
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Sends the closest FAQ answer or the default reply with topic buttons."""
+        lang = reply_language(tracker)
+        content = get_content()
+        matches = faq_index(content).search(tracker.latest_message.get("text") or "", limit=1)
+        if matches and matches[0].score >= FALLBACK_MATCH_THRESHOLD:
+            dispatcher.utter_message(text=matches[0].entry.answer.get(lang))
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []

@@ -1,0 +1,71 @@
+"""Answers from the FAQ: tickets, facilities, contacts, media, exhibitors, tourism.
+
+The intent picks the topic; within it the entry whose questions are closest to
+the message answers (bot.retrieval). A topic with no close entry answers with its
+first entry, which staff keep as the topic's general answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import latest_intent, reply_language
+from actions.content import get_content
+from bot.content.model import Content, FaqEntry
+from bot.retrieval import FaqIndex
+
+INTENT_TOPICS = {
+    "ask_tickets": "tickets",
+    "ask_facilities": "facilities",
+    "ask_contact": "contact",
+    "ask_media": "media",
+    "ask_exhibitor": "exhibitor",
+    "ask_tourism": "tourism",
+}
+# Below this similarity an entry is not "the" answer within its topic.
+TOPIC_MATCH_THRESHOLD = 0.2
+
+_indexes: Dict[str, FaqIndex] = {}
+
+
+def faq_index(content: Content) -> FaqIndex:
+    """Returns the FAQ index of this content version, building it once per version."""
+    index = _indexes.get(content.version)
+    if index is None:
+        _indexes.clear()  # only the live version is ever asked for
+        index = _indexes[content.version] = FaqIndex(content.faq)
+    return index
+
+
+def answer_for_topic(content: Content, topic: str, question: str) -> Optional[FaqEntry]:
+    """The FAQ entry answering ``question`` within ``topic``, or None if the topic is empty."""
+    matches = faq_index(content).search(question, topic=topic, limit=1)
+    if matches and matches[0].score >= TOPIC_MATCH_THRESHOLD:
+        return matches[0].entry
+    entries = content.faq_about(topic)
+    return entries[0] if entries else None
+
+
+class ActionAnswerFaq(Action):
+    """Answers the FAQ-type intents from content/faq.yml."""
+
+    def name(self) -> Text:
+        """Returns the action name used in domain.yml."""
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Sends the best FAQ answer for the intent's topic."""
+        lang = reply_language(tracker)
+        content = get_content()
+        topic = INTENT_TOPICS.get(latest_intent(tracker), "general")
+        entry = answer_for_topic(content, topic, tracker.latest_message.get("text") or "")
+        if entry is None:
+            dispatcher.utter_message(response="utter_default")
+        else:
+            dispatcher.utter_message(text=entry.answer.get(lang))
+        return []

@@ -1,0 +1,60 @@
+"""Session start and explicit language switches."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import LANGUAGE_SLOT, first_entity, reply_language
+from bot.language import SUPPORTED, normalize_language_code
+
+
+class ActionSessionStart(Action):
+    """Starts a session, keeping the language and taking the channel's default.
+
+    The channel's default language (WeChat: Chinese, Kakao: Korean, Telegram: the
+    user's language_code) arrives as `default_language` in the metadata of the
+    session's first message; the text of each message still decides.
+    """
+
+    def name(self) -> Text:
+        """Returns the action name (Rasa's reserved session start action)."""
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Emits SessionStarted, carried-over slots and the default language."""
+        events: List[Dict[Text, Any]] = [SessionStarted()]
+        for key, value in tracker.current_slot_values().items():
+            if key != "session_started_metadata" and value is not None:
+                events.append(SlotSet(key, value))
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        default = normalize_language_code(metadata.get("default_language"))
+        if default and tracker.get_slot(LANGUAGE_SLOT) is None:
+            events.append(SlotSet(LANGUAGE_SLOT, default))
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionChangeLanguage(Action):
+    """Switches the reply language when a visitor asks for Chinese or Korean."""
+
+    def name(self) -> Text:
+        """Returns the action name used in domain.yml."""
+        return "action_change_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Sets the language slot and confirms in the new language."""
+        target = first_entity(tracker, "target_language")
+        if target in SUPPORTED:
+            # The confirmation is a separate step so it renders with the new slot value.
+            return [SlotSet(LANGUAGE_SLOT, target), FollowupAction("utter_language_changed")]
+        if target is None:
+            return [SlotSet(LANGUAGE_SLOT, reply_language(tracker)), FollowupAction("utter_language_changed")]
+        return [FollowupAction("utter_language_unsupported")]

@@ -1,0 +1,58 @@
+"""Which venue a question is about: named, through an activity, or nearest to a location."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Optional, Sequence
+
+from rasa_sdk import Tracker
+
+from actions.common import entity_values, first_entity, latest_metadata
+from bot.content.model import Content, Venue
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in kilometres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def nearest_venue(content: Content, lat: float, lon: float) -> Optional[Venue]:
+    """The venue closest to a point, or None if there are no venues."""
+    return min(
+        content.venues.values(),
+        key=lambda v: distance_km(lat, lon, v.location.lat, v.location.lon),
+        default=None,
+    )
+
+
+def venue_of_activity(content: Content, activities: Sequence[str], now: datetime) -> Optional[Venue]:
+    """The venue of the next session of the first named activity that has sessions."""
+    for activity in activities:
+        events = content.events_in(tags=[activity]) or content.events_in(category=activity)
+        if events:
+            upcoming = [e for e in events if e.end > now]
+            return content.venue((upcoming or list(events))[0].venue)
+    return None
+
+
+def asked_venue(content: Content, tracker: Tracker, now: datetime) -> Optional[Venue]:
+    """The venue the latest message is about, if it names or implies one.
+
+    A `venue` entity wins, then an `activity` entity (its venue), then a location
+    the visitor shared (the nearest venue).
+    """
+    venue = content.venue(first_entity(tracker, "venue"))
+    if venue is not None:
+        return venue
+    venue = venue_of_activity(content, entity_values(tracker, "activity"), now)
+    if venue is not None:
+        return venue
+    location = latest_metadata(tracker).get("location") or {}
+    try:
+        return nearest_venue(content, float(location["lat"]), float(location["lon"]))
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+"""Rasa graph components of Korea Week Assistant (referenced by module path in config.yml)."""

@@ -1,0 +1,172 @@
+"""A Rasa tokenizer for mixed Chinese, Korean and Latin text.
+
+Rasa's JiebaTokenizer cuts Hangul into single syllables ("태권도" → 태/권/도), and its
+WhitespaceTokenizer leaves "西塔美食节几点开始" or "태권도체험언제해요" as one token.
+This component splits a message into script runs and hands each run to the tool
+made for it: jieba for Han, kiwipiepy's morphological analyser for Hangul (which
+also splits unspaced Korean and separates particles and endings from stems), and
+whitespace/word rules for Latin letters and digits. Offsets always point into the
+original text, so entity spans stay correct.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language import is_han, is_hangul
+
+logger = logging.getLogger(__name__)
+
+HAN, HANGUL, LATIN = "han", "hangul", "latin"
+_LATIN_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def _script(char: str) -> Optional[str]:
+    if is_hangul(char):
+        return HANGUL
+    if is_han(char):
+        return HAN
+    if char.isalnum():
+        return LATIN
+    return None
+
+
+def _fold(char: str) -> str:
+    """Folds full-width letters and digits to ASCII without changing the text length."""
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def script_runs(text: str) -> Iterator[Tuple[str, int, str]]:
+    """Splits text into maximal runs of one script, skipping spaces and punctuation.
+
+    Args:
+        text: Any message text.
+
+    Yields:
+        (script, start offset, run text) for each run of Han, Hangul or Latin characters.
+    """
+    start = 0
+    current: Optional[str] = None
+    for index, char in enumerate(text):
+        script = _script(_fold(char))
+        if script != current:
+            if current is not None:
+                yield current, start, text[start:index]
+            current, start = script, index
+    if current is not None:
+        yield current, start, text[start:]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class BilingualTokenizer(Tokenizer):
+    """Tokenizes Chinese with jieba, Korean with kiwipiepy and Latin text by words."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Returns the default config (see Rasa's Tokenizer for the shared keys)."""
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+            # Drop Korean particles and endings? Keeping them helps tell
+            # "어디서 해요" (where) from "언제 해요" (when), so the default keeps them.
+            "drop_korean_functional": False,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """Python packages this component needs."""
+        return ["jieba", "kiwipiepy"]
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self._kiwi: Any = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BilingualTokenizer:
+        """Creates the component and loads both analysers, so the first answer is not slow."""
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        component = cls(config)
+        component._korean()
+        return component
+
+    def _korean(self) -> Any:
+        if self._kiwi is None:
+            from kiwipiepy import Kiwi  # loads kiwipiepy_model's files from site-packages
+
+            self._kiwi = Kiwi()
+        return self._kiwi
+
+    def _tokenize_hangul(self, run: str, offset: int) -> List[Token]:
+        tokens: List[Token] = []
+        drop = self._config["drop_korean_functional"]
+        for morph in self._korean().tokenize(run):
+            if drop and morph.tag.startswith(("J", "E", "X")):
+                continue
+            start = offset + morph.start
+            surface = run[morph.start : morph.start + morph.len] or morph.form
+            tokens.append(Token(surface, start, start + len(surface), lemma=morph.form))
+        return tokens
+
+    @staticmethod
+    def _tokenize_han(run: str, offset: int) -> List[Token]:
+        import jieba
+
+        return [Token(word, offset + begin, offset + end) for word, begin, end in jieba.tokenize(run)]
+
+    @staticmethod
+    def _tokenize_latin(run: str, offset: int) -> List[Token]:
+        folded = "".join(_fold(char) for char in run).lower()
+        return [
+            Token(folded[m.start() : m.end()], offset + m.start(), offset + m.end())
+            for m in _LATIN_TOKEN.finditer(folded)
+        ]
+
+    def split_text(self, text: str) -> List[Token]:
+        """Splits a text into tokens, in order and with offsets into ``text``.
+
+        Args:
+            text: The message text.
+
+        Returns:
+            The tokens; never empty for a non-empty text with letters.
+        """
+        tokens: List[Token] = []
+        for script, offset, run in script_runs(text):
+            if script == HAN:
+                tokens.extend(self._tokenize_han(run, offset))
+            elif script == HANGUL:
+                tokens.extend(self._tokenize_hangul(run, offset))
+            else:
+                tokens.extend(self._tokenize_latin(run, offset))
+        return tokens
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        """Tokenizes the attribute of a message (called by Rasa's Tokenizer.process)."""
+        text = message.get(attribute) or ""
+        tokens = self.split_text(text)
+        if not tokens:
+            # Rasa featurizers expect at least one token, even for "👍" or "？？".
+            tokens = [Token(text or " ", 0)]
+        return self._apply_token_pattern(tokens)

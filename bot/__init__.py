@@ -1,0 +1,1 @@
+"""Korea Week Assistant: the Python code behind the Rasa bot."""

@@ -1,0 +1,315 @@
+"""The staff-edited content as immutable Python values, and the questions asked of it.
+
+The names allowed in the content files (categories, activity tags, venue ids, FAQ
+topics) are defined here once; they match ``docs/design.md`` and the NLU entity
+values. Nothing here reads files: ``bot.content.loader`` builds these objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LANGUAGES: tuple[str, ...] = ("zh", "ko")
+DEFAULT_LANGUAGE = "zh"
+TIMEZONE_NAME = "Asia/Shanghai"
+
+CATEGORIES: tuple[str, ...] = (
+    "food_festival", "taekwondo", "go", "forum", "exhibition",
+    "concert", "ceremony", "tourism", "media",
+)
+ACTIVITIES: tuple[str, ...] = (
+    "food_festival", "bibimbap", "gimbap", "kimchi", "rice_cake", "night_market",
+    "taekwondo", "go_invitational", "go_forum", "go", "forum_auto", "forum_ecommerce",
+    "forum_innovation", "forum_trade", "forum_beauty", "forum", "exhibition", "concert",
+    "kpop", "opening_ceremony", "tourism_promo", "media_tour",
+)
+VENUE_IDS: tuple[str, ...] = (
+    "expo_center", "xita", "gymnasium", "grand_theatre", "museum", "go_hall", "forum_hotel",
+)
+ORIGINS: tuple[str, ...] = (
+    "airport", "north_station", "south_station", "shenyang_station", "hotel",
+)
+FAQ_TOPICS: tuple[str, ...] = (
+    "tickets", "facilities", "contact", "media", "exhibitor",
+    "tourism", "overview", "transport", "general",
+)
+
+
+@lru_cache(maxsize=1)
+def local_timezone() -> ZoneInfo:
+    """Returns the event's time zone (Asia/Shanghai); every content time is in it."""
+    return ZoneInfo(TIMEZONE_NAME)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text shown to visitors, in Chinese and Korean."""
+
+    zh: str
+    ko: str
+
+    def get(self, lang: str | None) -> str:
+        """Returns the text in ``lang``; any language other than "ko" gets Chinese."""
+        return self.ko if lang == "ko" else self.zh
+
+
+@dataclass(frozen=True)
+class TextList:
+    """Several texts per language, e.g. the phrasings of one FAQ question."""
+
+    zh: tuple[str, ...]
+    ko: tuple[str, ...]
+
+    def get(self, lang: str | None) -> tuple[str, ...]:
+        """Returns the texts in ``lang``; any language other than "ko" gets Chinese."""
+        return self.ko if lang == "ko" else self.zh
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """An organising body and its role (host, co-host, ...)."""
+
+    name: Text
+    role: Text
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How visitors reach a staff member (the human handoff answer)."""
+
+    phone: str
+    email: str
+    hours: Text
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The expo and Korea Week as a whole."""
+
+    sample_data: bool
+    name: Text
+    short_name: Text
+    start: date
+    end: date
+    organisers: tuple[Organiser, ...]
+    description: Text
+    purpose: Text
+    website: str
+    contact: Contact
+    notice: Text | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point on the map (WGS-84 degrees)."""
+
+    lat: float
+    lon: float
+
+
+_ORIGIN_FIELDS = {
+    "airport": "from_airport",
+    "north_station": "from_north_station",
+    "south_station": "from_south_station",
+    "shenyang_station": "from_shenyang_station",
+}
+
+
+@dataclass(frozen=True)
+class Transport:
+    """How to reach a venue."""
+
+    metro: Text
+    bus: Text
+    taxi: Text
+    from_airport: Text
+    from_north_station: Text
+    from_south_station: Text
+    from_shenyang_station: Text
+
+    def for_origin(self, origin: str | None) -> Text | None:
+        """Returns the directions from an ``origin`` entity value, or None if none apply."""
+        name = _ORIGIN_FIELDS.get(origin or "")
+        return getattr(self, name) if name else None
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place where events happen."""
+
+    id: str
+    name: Text
+    address: Text
+    location: Location
+    opening_hours: Text
+    transport: Transport
+    map_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One session of the programme; ``start`` and ``end`` are aware Asia/Shanghai times."""
+
+    id: str
+    name: Text
+    category: str
+    tags: tuple[str, ...]
+    start: datetime
+    end: datetime
+    venue: str
+    description: Text
+    how_to_join: Text
+    price: Text
+    capacity: int | None = None
+    registration_url: str | None = None
+
+    def matches(self, category: str | None = None, tags: Iterable[str] = ()) -> bool:
+        """Tells whether the event is in ``category`` and has at least one of ``tags``.
+
+        Args:
+            category: A category, or None for any.
+            tags: Activity values; empty for any.
+        """
+        wanted = set(tags)
+        if category is not None and self.category != category:
+            return False
+        return not wanted or not wanted.isdisjoint(self.tags)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A frequently asked question with its phrasings and its answer."""
+
+    id: str
+    topic: str
+    questions: TextList
+    answer: Text
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} into the content version")
+
+
+def content_version(
+    overview: Overview,
+    venues: Iterable[Venue],
+    events: Iterable[Event],
+    faq: Iterable[FaqEntry],
+) -> str:
+    """Returns the sha256 of the content in a canonical form.
+
+    Formatting, comments and the order of venues or events in the files do not
+    change it; any change of a value does.
+    """
+    payload = {
+        "overview": asdict(overview),
+        "venues": {venue.id: asdict(venue) for venue in venues},
+        "events": sorted((asdict(event) for event in events), key=lambda item: item["id"]),
+        "faq": [asdict(entry) for entry in faq],
+    }
+    canonical = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Content:
+    """All content, checked and ready to answer questions.
+
+    Build it with ``Content.build``; ``events`` are sorted by start time.
+    """
+
+    overview: Overview
+    venues: Mapping[str, Venue]
+    events: tuple[Event, ...]
+    faq: tuple[FaqEntry, ...]
+    version: str = field(default="")
+
+    @classmethod
+    def build(
+        cls,
+        overview: Overview,
+        venues: Iterable[Venue],
+        events: Iterable[Event],
+        faq: Iterable[FaqEntry],
+    ) -> Content:
+        """Assembles content from its parts: sorts events and computes the version."""
+        venue_list = list(venues)
+        event_list = sorted(events, key=lambda event: (event.start, event.end, event.id))
+        faq_list = tuple(faq)
+        return cls(
+            overview=overview,
+            venues=MappingProxyType({venue.id: venue for venue in venue_list}),
+            events=tuple(event_list),
+            faq=faq_list,
+            version=content_version(overview, venue_list, event_list, faq_list),
+        )
+
+    def venue(self, venue_id: str | None) -> Venue | None:
+        """Returns the venue with this id, or None if there is none."""
+        return self.venues.get(venue_id or "")
+
+    def events_between(self, start: datetime, end: datetime) -> tuple[Event, ...]:
+        """Returns the events that overlap the time window ``[start, end)``.
+
+        An event overlaps when it starts before ``end`` and ends after ``start``;
+        with ``start == end`` this gives the events running at that moment.
+
+        Raises:
+            ValueError: If a bound is a naive datetime.
+        """
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        return tuple(e for e in self.events if e.start < end and e.end > start)
+
+    def events_on(self, day: date) -> tuple[Event, ...]:
+        """Returns the events that take place (at least partly) on a local calendar day."""
+        tz = local_timezone()
+        start = datetime(day.year, day.month, day.day, tzinfo=tz)
+        return self.events_between(start, start + timedelta(days=1))
+
+    def events_in(self, category: str | None = None, tags: Iterable[str] = ()) -> tuple[Event, ...]:
+        """Returns the events in ``category`` having at least one of ``tags``, by start time.
+
+        Unknown category or tag names match nothing.
+        """
+        wanted = tuple(tags)
+        return tuple(e for e in self.events if e.matches(category, wanted))
+
+    def next_event(
+        self, now: datetime, category: str | None = None, tags: Iterable[str] = ()
+    ) -> Event | None:
+        """Returns the first matching event that starts at or after ``now``, or None.
+
+        Raises:
+            ValueError: If ``now`` is a naive datetime.
+        """
+        _require_aware(now, "now")
+        wanted = tuple(tags)
+        return next(
+            (e for e in self.events if e.start >= now and e.matches(category, wanted)), None
+        )
+
+    def faq_entry(self, entry_id: str) -> FaqEntry | None:
+        """Returns the FAQ entry with this id, or None."""
+        return next((entry for entry in self.faq if entry.id == entry_id), None)
+
+    def faq_about(self, topic: str) -> tuple[FaqEntry, ...]:
+        """Returns the FAQ entries on a topic, in file order."""
+        return tuple(entry for entry in self.faq if entry.topic == topic)

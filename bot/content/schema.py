@@ -1,0 +1,334 @@
+"""The fields of each content file, and turning checked YAML nodes into model objects.
+
+One ``parse_*`` function per file. Each reports every problem it finds to an
+``Issues`` collector and returns only the records that are entirely valid.
+Checks that need another file (venue references, the expo dates) receive what
+they need as arguments, so each file is still checked when another one is broken.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from yaml.nodes import Node
+
+from bot.content import nodes as n
+from bot.content.model import (
+    ACTIVITIES,
+    CATEGORIES,
+    FAQ_TOPICS,
+    VENUE_IDS,
+    Event,
+    FaqEntry,
+    Location,
+    Contact,
+    Organiser,
+    Overview,
+    Transport,
+    Venue,
+    local_timezone,
+)
+
+#: How many days before the first or after the last expo day an event may still be.
+EVENT_DATE_MARGIN = timedelta(days=2)
+#: Latitude and longitude bounds of the Shenyang municipality (WGS-84 degrees).
+LAT_RANGE = (41.2, 43.1)
+LON_RANGE = (122.4, 123.9)
+
+OVERVIEW_FIELDS = ("name", "short_name", "dates", "organisers", "description", "purpose",
+                   "website", "contact")
+CONTACT_FIELDS = ("phone", "email", "hours")
+VENUE_FIELDS = ("id", "name", "address", "location", "opening_hours", "transport")
+TRANSPORT_FIELDS = ("metro", "bus", "taxi", "from_airport", "from_north_station",
+                    "from_south_station", "from_shenyang_station")
+EVENT_FIELDS = ("id", "name", "category", "tags", "start", "end", "venue", "description",
+                "how_to_join", "price")
+EVENT_OPTIONAL = ("capacity", "registration_url")
+FAQ_FIELDS = ("id", "topic", "questions", "answer")
+
+
+class _Fields:
+    """Reads the fields of one record, remembering whether all of them were valid."""
+
+    def __init__(self, found: dict[str, Node], path: str, issues: n.Issues,
+                 required: Collection[str]) -> None:
+        self.found, self.path, self.issues = found, path, issues
+        self.ok = all(key in found for key in required)
+
+    def get(self, key: str, reader: Callable[..., Any], *args: Any) -> Any:
+        node = self.found.get(key)
+        if node is None:
+            return None
+        value = reader(node, n.join(self.path, key), self.issues, *args)
+        self.ok = self.ok and value is not None
+        return value
+
+    def node(self, key: str) -> Node | None:
+        return self.found.get(key)
+
+
+def _top_list(root: Node, key: str, issues: n.Issues) -> list[Node]:
+    top = n.read_mapping(root, "", issues, required=(key,))
+    if not top or key not in top:
+        return []
+    return n.read_sequence(top[key], key, issues) or []
+
+
+@dataclass(frozen=True)
+class ParsedOverview:
+    """The overview, if valid, and the expo dates, if at least they could be read."""
+
+    overview: Overview | None
+    dates: tuple[date, date] | None
+
+
+def parse_overview(root: Node, issues: n.Issues) -> ParsedOverview:
+    """Reads ``overview.yml``."""
+    top = n.read_mapping(root, "", issues, required=("sample_data", "overview"))
+    if top is None:
+        return ParsedOverview(None, None)
+    sample = n.read_bool(top["sample_data"], "sample_data", issues) if "sample_data" in top \
+        else None
+    if "overview" not in top:
+        return ParsedOverview(None, None)
+    found = n.read_mapping(top["overview"], "overview", issues, OVERVIEW_FIELDS, ("notice",))
+    if found is None:
+        return ParsedOverview(None, None)
+    f = _Fields(found, "overview", issues, OVERVIEW_FIELDS)
+    texts = {key: f.get(key, n.read_text) for key in ("name", "short_name", "description",
+                                                      "purpose", "notice")}
+    website = f.get("website", n.read_url)
+    dates = f.get("dates", _read_dates)
+    organisers = f.get("organisers", _read_organisers)
+    contact = f.get("contact", _read_contact)
+    if sample and "notice" not in found:
+        issues.add(top["overview"], "overview.notice", "'notice' is missing; it is required "
+                   "while sample_data is true (the bot shows it to visitors)")
+        return ParsedOverview(None, dates)
+    if not f.ok or sample is None:
+        return ParsedOverview(None, dates)
+    overview = Overview(sample_data=sample, start=dates[0], end=dates[1], organisers=organisers,
+                        website=website, contact=contact, **texts)
+    return ParsedOverview(overview, dates)
+
+
+def _read_contact(node: Node, path: str, issues: n.Issues) -> Contact | None:
+    found = n.read_mapping(node, path, issues, CONTACT_FIELDS)
+    if found is None:
+        return None
+    f = _Fields(found, path, issues, CONTACT_FIELDS)
+    phone, email = f.get("phone", n.read_string), f.get("email", n.read_string)
+    hours = f.get("hours", n.read_text)
+    return Contact(phone, email, hours) if f.ok else None
+
+
+def _read_dates(node: Node, path: str, issues: n.Issues) -> tuple[date, date] | None:
+    found = n.read_mapping(node, path, issues, ("start", "end"))
+    if found is None:
+        return None
+    f = _Fields(found, path, issues, ("start", "end"))
+    start, end = f.get("start", n.read_date), f.get("end", n.read_date)
+    if not f.ok:
+        return None
+    if end < start:
+        issues.add(found["end"], n.join(path, "end"), f"the last day {end} is before the first "
+                                                      f"day {start}")
+        return None
+    return start, end
+
+
+def _read_organisers(node: Node, path: str, issues: n.Issues) -> tuple[Organiser, ...] | None:
+    items = n.read_sequence(node, path, issues)
+    if items is None:
+        return None
+    organisers: list[Organiser] = []
+    for i, item in enumerate(items):
+        item_path = n.join(path, i)
+        found = n.read_mapping(item, item_path, issues, ("name", "role"))
+        if found is None:
+            continue
+        f = _Fields(found, item_path, issues, ("name", "role"))
+        name, role = f.get("name", n.read_text), f.get("role", n.read_text)
+        if f.ok:
+            organisers.append(Organiser(name=name, role=role))
+    return tuple(organisers) if len(organisers) == len(items) else None
+
+
+def parse_venues(root: Node, issues: n.Issues) -> tuple[list[Venue], set[str]]:
+    """Reads ``venues.yml``.
+
+    Returns:
+        The valid venues, and the ids of all venues whose id could be read (so
+        that events at a venue with some other problem are not reported too).
+    """
+    venues: list[Venue] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(_top_list(root, "venues", issues)):
+        path = n.join("venues", i)
+        found = n.read_mapping(item, path, issues, VENUE_FIELDS, ("map_url",))
+        if found is None:
+            continue
+        f = _Fields(found, path, issues, VENUE_FIELDS)
+        venue_id = f.get("id", n.read_choice, VENUE_IDS, "venue id")
+        if venue_id is not None and _is_duplicate(venue_id, f.node("id"), seen, path, issues):
+            f.ok = False
+        values = {key: f.get(key, n.read_text) for key in ("name", "address", "opening_hours")}
+        location = f.get("location", _read_location)
+        transport = f.get("transport", _read_transport)
+        map_url = f.get("map_url", n.read_url)
+        if f.ok:
+            venues.append(Venue(id=venue_id, location=location, transport=transport,
+                                map_url=map_url, **values))
+    return venues, set(seen)
+
+
+def _is_duplicate(item_id: str, node: Node | None, seen: dict[str, int], path: str,
+                  issues: n.Issues) -> bool:
+    line = node.start_mark.line + 1 if node is not None else 0
+    if item_id in seen:
+        issues.add(node, n.join(path, "id"), f"the id '{item_id}' is already used on line "
+                                             f"{seen[item_id]}; every id must be different")
+        return True
+    seen[item_id] = line
+    return False
+
+
+def _read_location(node: Node, path: str, issues: n.Issues) -> Location | None:
+    found = n.read_mapping(node, path, issues, ("lat", "lon"))
+    if found is None:
+        return None
+    f = _Fields(found, path, issues, ("lat", "lon"))
+    lat = f.get("lat", n.read_number, *LAT_RANGE, "41.80")
+    lon = f.get("lon", n.read_number, *LON_RANGE, "123.43")
+    return Location(lat=lat, lon=lon) if f.ok else None
+
+
+def _read_transport(node: Node, path: str, issues: n.Issues) -> Transport | None:
+    found = n.read_mapping(node, path, issues, TRANSPORT_FIELDS)
+    if found is None:
+        return None
+    f = _Fields(found, path, issues, TRANSPORT_FIELDS)
+    values = {key: f.get(key, n.read_text) for key in TRANSPORT_FIELDS}
+    return Transport(**values) if f.ok else None
+
+
+def parse_events(root: Node, issues: n.Issues, venue_ids: Collection[str] | None,
+                 dates: tuple[date, date] | None) -> list[Event]:
+    """Reads ``events.yml``.
+
+    Args:
+        root: The composed file.
+        issues: Where problems are recorded.
+        venue_ids: The venues events may take place at; None skips that check
+            (when venues.yml itself could not be read).
+        dates: The first and last expo day; None skips the date range check.
+    """
+    events: list[Event] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(_top_list(root, "events", issues)):
+        path = n.join("events", i)
+        found = n.read_mapping(item, path, issues, EVENT_FIELDS, EVENT_OPTIONAL)
+        if found is None:
+            continue
+        f = _Fields(found, path, issues, EVENT_FIELDS)
+        event_id = f.get("id", n.read_id)
+        if event_id is not None and _is_duplicate(event_id, f.node("id"), seen, path, issues):
+            f.ok = False
+        texts = {key: f.get(key, n.read_text) for key in ("name", "description", "how_to_join",
+                                                          "price")}
+        category = f.get("category", n.read_choice, CATEGORIES, "category")
+        tags = f.get("tags", _read_tags)
+        start, end = f.get("start", n.read_datetime), f.get("end", n.read_datetime)
+        venue = f.get("venue", n.read_string, "a venue id")
+        capacity = f.get("capacity", n.read_int, 1)
+        registration_url = f.get("registration_url", n.read_url)
+        f.ok = _check_event_times(start, end, f, dates) and f.ok
+        if venue is not None and venue_ids is not None and venue not in venue_ids:
+            hint = difflib.get_close_matches(venue, sorted(venue_ids), n=1)
+            maybe = f" Did you mean '{hint[0]}'?" if hint else ""
+            issues.add(f.node("venue"), n.join(path, "venue"),
+                       f"there is no venue with the id '{venue}' in venues.yml; use one of: "
+                       f"{', '.join(sorted(venue_ids))}.{maybe}")
+            f.ok = False
+        if f.ok:
+            events.append(Event(id=event_id, category=category, tags=tags, start=start, end=end,
+                                venue=venue, capacity=capacity,
+                                registration_url=registration_url, **texts))
+    return events
+
+
+def _read_tags(node: Node, path: str, issues: n.Issues) -> tuple[str, ...] | None:
+    items = n.read_sequence(node, path, issues)
+    if items is None:
+        return None
+    tags = [n.read_choice(item, n.join(path, i), issues, ACTIVITIES, "activity tag")
+            for i, item in enumerate(items)]
+    for i, tag in enumerate(tags):
+        if tag is not None and tag in tags[:i]:
+            issues.add(items[i], n.join(path, i), f"the tag '{tag}' is listed twice")
+            return None
+    return None if None in tags else tuple(str(tag) for tag in tags)
+
+
+def _check_event_times(start: datetime | None, end: datetime | None, f: _Fields,
+                       dates: tuple[date, date] | None) -> bool:
+    ok = True
+    if start is not None and end is not None and end <= start:
+        f.issues.add(f.node("end"), n.join(f.path, "end"), f"the end {end:%Y-%m-%dT%H:%M} must "
+                     f"be after the start {start:%Y-%m-%dT%H:%M}")
+        ok = False
+    if dates is None:
+        return ok
+    first = datetime.combine(dates[0] - EVENT_DATE_MARGIN, time(0), local_timezone())
+    last = datetime.combine(dates[1] + EVENT_DATE_MARGIN + timedelta(days=1), time(0),
+                            local_timezone())
+    for key, value in (("start", start), ("end", end)):
+        if value is not None and not first <= value <= last:
+            f.issues.add(f.node(key), n.join(f.path, key),
+                         f"{value:%Y-%m-%dT%H:%M} is not during the expo ({dates[0]} to "
+                         f"{dates[1]} in overview.yml); check the date")
+            ok = False
+    return ok
+
+
+def parse_faq(root: Node, issues: n.Issues) -> list[FaqEntry]:
+    """Reads ``faq.yml``; a question phrasing may appear in one entry only."""
+    entries: list[FaqEntry] = []
+    seen: dict[str, int] = {}
+    phrasings: dict[str, str] = {}
+    for i, item in enumerate(_top_list(root, "faq", issues)):
+        path = n.join("faq", i)
+        found = n.read_mapping(item, path, issues, FAQ_FIELDS)
+        if found is None:
+            continue
+        f = _Fields(found, path, issues, FAQ_FIELDS)
+        entry_id = f.get("id", n.read_id)
+        if entry_id is not None and _is_duplicate(entry_id, f.node("id"), seen, path, issues):
+            f.ok = False
+        topic = f.get("topic", n.read_choice, FAQ_TOPICS, "topic")
+        questions = f.get("questions", n.read_text_list)
+        answer = f.get("answer", n.read_text)
+        if questions is not None and not _unique_phrasings(f, phrasings):
+            f.ok = False
+        if f.ok:
+            entries.append(FaqEntry(id=entry_id, topic=topic, questions=questions, answer=answer))
+    return entries
+
+
+def _unique_phrasings(f: _Fields, phrasings: dict[str, str]) -> bool:
+    """Checks that no question phrasing of this entry is already in another entry."""
+    ok = True
+    for lang_key, lang_node in f.found["questions"].value:
+        for i, item in enumerate(lang_node.value):
+            key = "".join(item.value.casefold().split()).rstrip("?？")
+            item_path = n.join(n.join(n.join(f.path, "questions"), lang_key.value), i)
+            owner = phrasings.setdefault(key, f.path)
+            if owner != f.path:
+                f.issues.add(item, item_path, f"the question '{item.value.strip()}' is also "
+                                              f"in {owner}; keep it in one entry only")
+                ok = False
+    return ok

@@ -1,0 +1,172 @@
+"""Handing a message to Rasa and collecting the answer within a time budget.
+
+WeChat and Kakao give a webhook five seconds. ``run_within_budget`` starts Rasa on
+the message, waits up to the budget, and either returns the collected replies or
+lets processing go on in the background and hands the replies to a late-delivery
+callback (WeChat's customer-service API, Kakao's callbackUrl) when they are ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from channels.common.replies import BotMessage, parse_bot_message
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+LateDelivery = Callable[[list[BotMessage], BaseException | None], Awaitable[None]]
+
+
+def secrets_equal(given: str | None, expected: str) -> bool:
+    """Compares a received secret with the configured one in constant time."""
+    if given is None or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def build_metadata(
+    platform: str,
+    user_id: str,
+    default_language: str,
+    location: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """Builds the metadata every connector passes with a user message.
+
+    Args:
+        platform: "wechat", "kakao" or "telegram".
+        user_id: The platform's user id.
+        default_language: The platform's language hint; the text still decides.
+        location: (latitude, longitude) for a shared location.
+
+    Returns:
+        ``{"platform", "user_id", "default_language"}`` plus ``"location": {"lat", "lon"}``.
+    """
+    metadata: dict[str, Any] = {
+        "platform": platform,
+        "user_id": str(user_id),
+        "default_language": default_language,
+    }
+    if location is not None:
+        metadata["location"] = {"lat": location[0], "lon": location[1]}
+    return metadata
+
+
+class CollectingOutput(OutputChannel):
+    """Collects normalised bot messages; ``name()`` is the platform, for channel responses."""
+
+    def __init__(self, channel_name: str) -> None:
+        self._channel_name = channel_name
+        self.messages: list[BotMessage] = []
+
+    def name(self) -> str:  # type: ignore[override]
+        """The platform name, so domain responses with ``channel: <name>`` apply."""
+        return self._channel_name
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Keeps the message if it has anything to show."""
+        parsed = parse_bot_message(message)
+        if not parsed.is_empty:
+            self.messages.append(parsed)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Keeps a plain text message."""
+        await self.send_response(recipient_id, {"text": text})
+
+
+@dataclass
+class Outcome:
+    """What happened within the budget."""
+
+    finished: bool
+    messages: list[BotMessage] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+class TaskKeeper:
+    """Holds references to background tasks so they are not garbage-collected mid-flight."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Runs a coroutine in the background."""
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @property
+    def pending(self) -> int:
+        """How many background tasks are still running."""
+        return len(self._tasks)
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Waits for the background tasks; tells whether all finished in time."""
+        if not self._tasks:
+            return True
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        return not pending
+
+
+async def _finish_late(
+    task: asyncio.Future[Any], collector: CollectingOutput, deliver: LateDelivery
+) -> None:
+    error: BaseException | None = None
+    try:
+        await task
+    except Exception as exc:  # noqa: BLE001 - handed to the delivery callback
+        logger.error("Processing a message failed after the reply window", exc_info=exc)
+        error = exc
+    try:
+        await deliver(list(collector.messages), error)
+    except Exception:  # noqa: BLE001 - nothing left to answer to
+        logger.exception("Late delivery of %d replies failed", len(collector.messages))
+
+
+async def run_within_budget(
+    on_new_message: OnNewMessage,
+    message: UserMessage,
+    collector: CollectingOutput,
+    budget: float,
+    deliver_late: LateDelivery,
+    keeper: TaskKeeper,
+) -> Outcome:
+    """Processes a message, waiting at most ``budget`` seconds for the replies.
+
+    Args:
+        on_new_message: Rasa's handler.
+        message: The user message; its output channel must be ``collector``.
+        collector: Gathers the replies.
+        budget: Seconds to wait before answering the webhook without the replies.
+        deliver_late: Called once with all replies (and the error, if any) when
+            processing outlives the budget.
+        keeper: Holds the background work.
+
+    Returns:
+        ``finished`` with the replies (and any processing error), or not finished
+        when the replies will go to ``deliver_late``.
+    """
+    task = asyncio.ensure_future(on_new_message(message))
+    try:
+        done, _ = await asyncio.wait({task}, timeout=budget)
+    except asyncio.CancelledError:
+        keeper.spawn(_finish_late(task, collector, deliver_late))
+        raise
+    if done:
+        error = task.exception()
+        if error is not None:
+            logger.error("Processing message %s failed", message.message_id, exc_info=error)
+        return Outcome(True, list(collector.messages), error)
+    logger.info(
+        "Message %s outlived the %.1f s budget; answering later", message.message_id, budget
+    )
+    keeper.spawn(_finish_late(task, collector, deliver_late))
+    return Outcome(False)

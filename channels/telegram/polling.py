@@ -1,0 +1,156 @@
+"""Long polling for Telegram when the Rasa server has no public URL.
+
+Run next to the Rasa server (``make run``) as ``python -m channels.telegram.polling``.
+It removes the bot's webhook, fetches updates with ``getUpdates`` and posts each one,
+with the secret token, to the local webhook (``RASA_URL``, default
+``http://127.0.0.1:5005``), so polled updates take exactly the webhook's path:
+same deduplication, same replies. An update whose post fails is retried with
+backoff; after ``max_attempts`` it is logged as lost and skipped, so one poisoned
+update cannot stall the bot.
+
+Environment: ``TELEGRAM_TOKEN``, ``TELEGRAM_SECRET_TOKEN``, optional
+``TELEGRAM_API_BASE_URL`` and ``RASA_URL``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from telegram import Bot
+from telegram.error import TelegramError
+
+from channels.telegram.handler import DEFAULT_API_BASE_URL, SECRET_HEADER
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query")
+
+
+@dataclass(frozen=True)
+class PollingSettings:
+    """What the poller needs."""
+
+    token: str
+    secret_token: str
+    webhook_url: str
+    api_base_url: str = DEFAULT_API_BASE_URL
+    poll_timeout: int = 30
+    max_attempts: int = 5
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> PollingSettings:
+        """Reads the settings from the environment.
+
+        Raises:
+            SystemExit: When TELEGRAM_TOKEN or TELEGRAM_SECRET_TOKEN is missing.
+        """
+        missing = [n for n in ("TELEGRAM_TOKEN", "TELEGRAM_SECRET_TOKEN") if not environ.get(n)]
+        if missing:
+            raise SystemExit(f"Set {' and '.join(missing)} to poll Telegram")
+        rasa_url = environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+        return cls(
+            token=environ["TELEGRAM_TOKEN"],
+            secret_token=environ["TELEGRAM_SECRET_TOKEN"],
+            webhook_url=f"{rasa_url}/webhooks/telegram/webhook",
+            api_base_url=environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+        )
+
+
+async def forward(
+    session: aiohttp.ClientSession, settings: PollingSettings, update: Mapping[str, Any]
+) -> int:
+    """Posts one update to the webhook; returns the HTTP status (0 when unreachable)."""
+    try:
+        async with session.post(
+            settings.webhook_url,
+            json=dict(update),
+            headers={SECRET_HEADER: settings.secret_token},
+        ) as reply:
+            return reply.status
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        logger.warning("Webhook unreachable: %s", exc)
+        return 0
+
+
+async def deliver(
+    session: aiohttp.ClientSession,
+    settings: PollingSettings,
+    update: Mapping[str, Any],
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+) -> bool:
+    """Posts an update until the webhook takes it or attempts run out; logs a loss."""
+    for attempt in range(1, settings.max_attempts + 1):
+        status = await forward(session, settings, update)
+        if 200 <= status < 300:
+            return True
+        logger.warning(
+            "Webhook answered %s to update %s (attempt %d/%d)",
+            status,
+            update.get("update_id"),
+            attempt,
+            settings.max_attempts,
+        )
+        if attempt < settings.max_attempts:
+            await sleep(min(30.0, 2.0 ** (attempt - 1)))
+    logger.error(
+        "Update %s was not processed after %d attempts and is skipped: %s",
+        update.get("update_id"),
+        settings.max_attempts,
+        dict(update),
+    )
+    return False
+
+
+async def poll(
+    bot: Bot,
+    settings: PollingSettings,
+    stop: asyncio.Event,
+    session: aiohttp.ClientSession,
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+) -> None:
+    """Polls until ``stop`` is set, feeding every update to the webhook in order."""
+    await bot.delete_webhook(drop_pending_updates=False)
+    offset: int | None = None
+    failures = 0
+    while not stop.is_set():
+        try:
+            updates = await bot.get_updates(
+                offset=offset, timeout=settings.poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
+            failures = 0
+        except TelegramError as exc:
+            failures += 1
+            logger.warning("getUpdates failed (%s); retrying", exc)
+            await sleep(min(30.0, 2.0**failures))
+            continue
+        for update in updates:
+            await deliver(session, settings, update.to_dict(), sleep)
+            offset = update.update_id + 1
+
+
+async def main(settings: PollingSettings | None = None) -> None:
+    """Runs the poller until SIGINT or SIGTERM."""
+    settings = settings or PollingSettings.from_env()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    logger.info("Polling Telegram and posting updates to %s", settings.webhook_url)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with (
+        Bot(settings.token, base_url=settings.api_base_url) as bot,
+        aiohttp.ClientSession(timeout=timeout) as session,
+    ):
+        await poll(bot, settings, stop, session)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(main())

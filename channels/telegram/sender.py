@@ -1,0 +1,159 @@
+"""Sending to Telegram within its flood limits.
+
+``RateLimiter`` spaces messages to one per second per chat and 30 per second
+overall; ``Sender`` makes the Bot API call through python-telegram-bot, waits out
+a 429 (``RetryAfter``) and tries again. A message Telegram refuses for good
+(``Forbidden``: the user blocked the bot; ``BadRequest``) is logged and skipped;
+network failures propagate, so the webhook answers 500 and Telegram retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, RetryAfter
+
+from channels.telegram.render import Call
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+MAX_CHATS_TRACKED = 10_000
+
+
+class RateLimiter:
+    """One message per ``per_chat`` seconds in a chat, ``per_second`` messages overall.
+
+    Args:
+        per_chat: Minimum seconds between two messages to the same chat.
+        per_second: Messages allowed in any one-second window.
+        clock: Monotonic clock (tests pass a fake one).
+        sleep: Coroutine function that waits (tests pass a fake one).
+    """
+
+    def __init__(
+        self,
+        per_chat: float = 1.0,
+        per_second: int = 30,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.per_chat = per_chat
+        self.per_second = per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._recent: deque[float] = deque()
+        self._next: dict[int, float] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._global: asyncio.Lock | None = None
+
+    async def acquire(self, chat_id: int) -> None:
+        """Waits until a message to ``chat_id`` may go out, and books the slot."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            wait = self._next.get(chat_id, 0.0) - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            await self._acquire_global()
+            self._next[chat_id] = self._clock() + self.per_chat
+        self._forget_idle_chats()
+
+    async def _acquire_global(self) -> None:
+        if self._global is None:
+            self._global = asyncio.Lock()
+        async with self._global:
+            while True:
+                now = self._clock()
+                while self._recent and self._recent[0] <= now - 1.0:
+                    self._recent.popleft()
+                if len(self._recent) < self.per_second:
+                    self._recent.append(now)
+                    return
+                await self._sleep(self._recent[0] + 1.0 - now)
+
+    def _forget_idle_chats(self) -> None:
+        if len(self._next) <= MAX_CHATS_TRACKED:
+            return
+        now = self._clock()
+        for chat_id in [c for c, t in self._next.items() if t < now]:
+            lock = self._locks.get(chat_id)
+            if lock is None or not lock.locked():
+                self._next.pop(chat_id, None)
+                self._locks.pop(chat_id, None)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """Seconds to wait from a RetryAfter, whether PTB gives an int or a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _button(spec: dict[str, str]) -> InlineKeyboardButton:
+    if "url" in spec:
+        return InlineKeyboardButton(spec["text"], url=spec["url"])
+    return InlineKeyboardButton(spec["text"], callback_data=spec["callback_data"])
+
+
+def markup(call: Call) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a planned call, as PTB objects."""
+    if not call.keyboard:
+        return None
+    return InlineKeyboardMarkup([[_button(button) for button in row] for row in call.keyboard])
+
+
+class Sender:
+    """Makes planned calls for a chat, respecting the limits.
+
+    Args:
+        bot: The PTB bot (already initialised or not; calls do not need getMe).
+        limiter: The shared rate limiter.
+        sleep: Waits after a 429 (tests may pass a fake one).
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        limiter: RateLimiter,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.bot = bot
+        self.limiter = limiter
+        self._sleep = sleep
+
+    async def send(self, chat_id: int, call: Call) -> bool:
+        """Makes one call; tells whether Telegram took it.
+
+        Raises:
+            RetryAfter: When Telegram still says "too many requests" after retries.
+            telegram.error.NetworkError: On network failures (the update is retried).
+        """
+        kwargs = dict(call.kwargs)
+        keyboard = markup(call)
+        if keyboard is not None:
+            kwargs["reply_markup"] = keyboard
+        method = getattr(self.bot, call.method)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            await self.limiter.acquire(chat_id)
+            try:
+                await method(chat_id=chat_id, **kwargs)
+                return True
+            except RetryAfter as exc:
+                delay = retry_seconds(exc)
+                logger.warning("Telegram asked to wait %.1f s (attempt %d)", delay, attempt)
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                await self._sleep(delay)
+            except (Forbidden, BadRequest) as exc:
+                logger.error("Telegram refused %s to chat %s: %s", call.method, chat_id, exc)
+                return False
+        return False

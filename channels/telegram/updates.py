@@ -1,0 +1,118 @@
+"""Reading Telegram updates (Bot API JSON) into what the connector acts on. Pure.
+
+Handled: text messages, the commands /start, /help and /lang, shared locations
+and venues, and callback queries from inline keyboards. Other message content
+(photos, stickers, voice, ...) asks for text; other update types are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+COMMANDS = frozenset({"start", "help", "lang"})
+SHORT_KEY_PREFIX = "#k:"
+
+
+class UpdateError(ValueError):
+    """The body is not a Telegram update."""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One update, reduced to what the connector needs.
+
+    ``kind`` is "text", "command", "location", "callback", "unsupported" or "ignore".
+    """
+
+    update_id: int
+    kind: str
+    chat_id: int = 0
+    user_id: str = ""
+    language_code: str = ""
+    text: str = ""
+    command: str = ""
+    argument: str = ""
+    lat: float = 0.0
+    lon: float = 0.0
+    callback_id: str = ""
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _location(message: Mapping[str, Any]) -> tuple[float, float] | None:
+    location = _mapping(message.get("location")) or _mapping(
+        _mapping(message.get("venue")).get("location")
+    )
+    try:
+        return float(location["latitude"]), float(location["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
+    chat = _mapping(message.get("chat"))
+    sender = _mapping(message.get("from"))
+    chat_id = chat.get("id")
+    if not isinstance(chat_id, int):
+        raise UpdateError("message without chat.id")
+    base: dict[str, Any] = {
+        "update_id": update_id,
+        "chat_id": chat_id,
+        "user_id": str(sender.get("id", chat_id)),
+        "language_code": str(sender.get("language_code") or ""),
+    }
+    text = message.get("text")
+    if isinstance(text, str) and text.strip():
+        text = text.strip()
+        if text.startswith("/"):
+            head, _, argument = text.partition(" ")
+            command = head[1:].split("@", 1)[0].lower()
+            if command in COMMANDS:
+                return Inbound(kind="command", command=command, argument=argument.strip(), **base)
+            text = text.lstrip("/").strip() or text
+        return Inbound(kind="text", text=text, **base)
+    point = _location(message)
+    if point is not None:
+        return Inbound(kind="location", lat=point[0], lon=point[1], **base)
+    return Inbound(kind="unsupported", **base)
+
+
+def parse_update(data: Any) -> Inbound:
+    """Reads an update.
+
+    Args:
+        data: The decoded JSON body.
+
+    Returns:
+        What to act on.
+
+    Raises:
+        UpdateError: When it is not an object with an integer ``update_id``.
+    """
+    if not isinstance(data, Mapping) or not isinstance(data.get("update_id"), int):
+        raise UpdateError("not an update: integer update_id required")
+    update_id: int = data["update_id"]
+    if isinstance(data.get("message"), Mapping):
+        return _from_message(update_id, data["message"])
+    query = _mapping(data.get("callback_query"))
+    if query:
+        message = _mapping(query.get("message"))
+        sender = _mapping(query.get("from"))
+        chat_id = _mapping(message.get("chat")).get("id", sender.get("id"))
+        callback_data = query.get("data")
+        if not isinstance(chat_id, int) or not isinstance(query.get("id"), str):
+            raise UpdateError("callback_query without id or chat")
+        return Inbound(
+            update_id=update_id,
+            kind="callback",
+            chat_id=chat_id,
+            user_id=str(sender.get("id", chat_id)),
+            language_code=str(sender.get("language_code") or ""),
+            text=callback_data if isinstance(callback_data, str) else "",
+            callback_id=query["id"],
+        )
+    return Inbound(update_id=update_id, kind="ignore")

@@ -59,3 +59,10 @@ def test_process_sets_tokens_and_handles_emoji_only(tokenizer) -> None:
 def test_script_runs() -> None:
     assert [(s, r) for s, _, r in script_runs("韩国周 K-pop 공연!")] == [
         ("han", "韩国周"), ("latin", "K"), ("latin", "pop"), ("hangul", "공연")]
+
+
+def test_traditional_chinese_is_folded_to_simplified(tokenizer) -> None:
+    text = "請問門票多少錢"
+    tokens = tokenizer.split_text(text)
+    assert "门票" in [t.text for t in tokens]
+    assert [(t.start, t.end) for t in tokens][-1][1] == len(text)

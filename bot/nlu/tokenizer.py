@@ -6,7 +6,9 @@ This component splits a message into script runs and hands each run to the tool
 made for it: jieba for Han, kiwipiepy's morphological analyser for Hangul (which
 also splits unspaced Korean and separates particles and endings from stems), and
 whitespace/word rules for Latin letters and digits. Offsets always point into the
-original text, so entity spans stay correct.
+original text, so entity spans stay correct. Traditional Chinese is folded to
+Simplified (OpenCC) before segmentation, so "門票" and "门票" are the same feature
+and jieba's Simplified dictionary applies.
 """
 
 from __future__ import annotations
@@ -88,11 +90,12 @@ class BilingualTokenizer(Tokenizer):
     @staticmethod
     def required_packages() -> List[Text]:
         """Python packages this component needs."""
-        return ["jieba", "kiwipiepy"]
+        return ["jieba", "kiwipiepy", "opencc"]
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         self._kiwi: Any = None
+        self._t2s: Any = None
 
     @classmethod
     def create(
@@ -109,7 +112,15 @@ class BilingualTokenizer(Tokenizer):
         jieba.initialize()
         component = cls(config)
         component._korean()
+        component._simplifier()
         return component
+
+    def _simplifier(self) -> Any:
+        if self._t2s is None:
+            import opencc
+
+            self._t2s = opencc.OpenCC("t2s")
+        return self._t2s
 
     def _korean(self) -> Any:
         if self._kiwi is None:
@@ -129,11 +140,15 @@ class BilingualTokenizer(Tokenizer):
             tokens.append(Token(surface, start, start + len(surface), lemma=morph.form))
         return tokens
 
-    @staticmethod
-    def _tokenize_han(run: str, offset: int) -> List[Token]:
+    def _tokenize_han(self, run: str, offset: int) -> List[Token]:
         import jieba
 
-        return [Token(word, offset + begin, offset + end) for word, begin, end in jieba.tokenize(run)]
+        simplified = self._simplifier().convert(run)
+        if len(simplified) != len(run):  # offsets must keep pointing into the original
+            simplified = run
+        return [
+            Token(word, offset + begin, offset + end) for word, begin, end in jieba.tokenize(simplified)
+        ]
 
     @staticmethod
     def _tokenize_latin(run: str, offset: int) -> List[Token]:

@@ -28,13 +28,20 @@ EFFECTIVE_CREDENTIALS = Path("credentials.effective.yml")
 
 
 def enabled_channels() -> List[str]:
-    """Writes the credentials file for the channels whose variables are set; returns their names."""
-    try:
-        from channels.credentials import write_effective_credentials
-    except ImportError:  # connectors not installed: REST only
-        EFFECTIVE_CREDENTIALS.write_text("rest:\n", encoding="utf-8")
-        return ["rest"]
-    return write_effective_credentials(EFFECTIVE_CREDENTIALS, os.environ)
+    """Writes the credentials file for the channels whose variables are set; returns their names.
+
+    Raises:
+        IncompleteChannelError: If a channel has only some of its required variables.
+    """
+    import yaml
+
+    from channels.credentials import effective_credentials, render
+
+    with open("credentials.yml", encoding="utf-8") as handle:
+        template = yaml.safe_load(handle) or {}
+    credentials, _ = effective_credentials(template, os.environ)
+    EFFECTIVE_CREDENTIALS.write_text(render(credentials, "credentials.yml"), encoding="utf-8")
+    return [channel.split(".")[1] if channel.startswith("channels.") else channel for channel in credentials]
 
 
 def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
@@ -94,7 +101,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.shell:
             return subprocess.call([python, "-m", "rasa", "shell", "--model", str(MODEL),
                                     "--endpoints", "endpoints.yml"])
-        channels = enabled_channels()
+        try:
+            channels = enabled_channels()
+        except ValueError as error:  # IncompleteChannelError
+            print(f"Refusing to start: {error}", file=sys.stderr)
+            return 1
         server = subprocess.Popen([
             python, "-m", "rasa", "run", "--model", str(MODEL), "--interface", host, "--port", port,
             "--credentials", str(EFFECTIVE_CREDENTIALS), "--endpoints", os.environ.get("KW_ENDPOINTS", "endpoints.yml"),

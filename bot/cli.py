@@ -1,19 +1,25 @@
-"""The `bot` command line: ask the assistant once, and check staff content.
+"""The `bot` command line: ask the assistant, check and publish content, read reports.
 
     bot ask "西塔美食节几点开始" [--json]
     bot content check [--dir content]
+    bot content publish -m "message" [--dir content] [--author NAME]
+    bot content history | diff [VERSION] | rollback [VERSION]
+    bot report unanswered [--since 24h] [--csv]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
+
+from bot import cli_content, cli_report
 
 
 def _print_answer(result: Dict[str, Any]) -> None:
@@ -44,7 +50,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         metadata = {"default_language": args.default_language} if args.default_language else {}
         return [await ask(agent, text, sender=args.sender, metadata=metadata) for text in args.text]
 
-    results = asyncio.run(run())
+    # Rasa's loggers write to stdout; keep stdout for the answer alone.
+    with contextlib.redirect_stdout(sys.stderr):
+        results = asyncio.run(run())
     if args.json:
         print(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))
     else:
@@ -90,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="check content/ and list every problem")
     check.add_argument("--dir", default=os.environ.get("KW_CONTENT_DIR", "content"))
     check.set_defaults(func=cmd_content_check)
+    cli_content.add_commands(content_sub, os.environ.get("KW_CONTENT_DIR", "content"))
+    cli_report.add_commands(sub)
     return parser
 
 

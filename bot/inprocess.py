@@ -50,9 +50,21 @@ async def load_agent(model: Path = DEFAULT_MODEL) -> Any:
     Returns:
         A ready ``rasa.core.agent.Agent``.
     """
-    from rasa.core.agent import load_agent as rasa_load_agent
+    import logging
+    import os
 
-    return await rasa_load_agent(model_path=str(model), action_endpoint=InProcessActionEndpoint())
+    from rasa.core.agent import load_agent as rasa_load_agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Outside Rasa's own CLI nothing configures structlog, which then prints every
+    # debug line; honour LOG_LEVEL (Rasa's variable) with WARNING as the default.
+    configure_structlog(logging.getLevelName(os.environ.get("LOG_LEVEL", "WARNING")))
+    from rasa.core.utils import AvailableEndpoints
+
+    # Rasa 3.6's load_agent takes the action endpoint only inside AvailableEndpoints;
+    # the other endpoints left unset give in-memory tracker and lock stores.
+    endpoints = AvailableEndpoints(action=InProcessActionEndpoint())
+    return await rasa_load_agent(model_path=str(model), endpoints=endpoints)
 
 
 async def ask(agent: Any, text: str, sender: str = "cli", metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:

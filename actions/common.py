@@ -66,3 +66,20 @@ def latest_intent(tracker: Tracker) -> str:
 def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
     """Returns the channel metadata of the latest message."""
     return tracker.latest_message.get("metadata") or {}
+
+
+def origin_entity(tracker: Tracker) -> Optional[str]:
+    """The `origin` of the latest message, ignoring one inside a venue's name.
+
+    Lookup matching finds "酒店" (origin: hotel) inside "香格里拉大酒店" (venue); there
+    the visitor named a destination, not where they start from.
+    """
+    entities = tracker.latest_message.get("entities") or []
+    venues = [(e.get("start", 0), e.get("end", 0)) for e in entities if e.get("entity") == "venue"]
+    for item in entities:
+        if item.get("entity") != "origin":
+            continue
+        start, end = item.get("start", 0), item.get("end", 0)
+        if not any(vs <= start and end <= ve and (vs, ve) != (start, end) for vs, ve in venues):
+            return item.get("value")
+    return None

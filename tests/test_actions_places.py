@@ -65,3 +65,17 @@ def test_distance_and_nearest(content) -> None:
     assert 110 < distance_km(41.0, 123.0, 42.0, 123.0) < 112
     xita = content.venue("xita")
     assert nearest_venue(content, xita.location.lat, xita.location.lon).id == "xita"
+
+
+def test_origin_inside_a_venue_name_is_ignored(fixed_clock, content) -> None:
+    text = "怎么去香格里拉大酒店"
+    start = text.index("香格里拉大酒店")
+    entities = [
+        {"entity": "venue", "value": "forum_hotel", "start": start, "end": len(text)},
+        {"entity": "origin", "value": "hotel", "start": len(text) - 2, "end": len(text)},
+    ]
+    from actions.common import origin_entity
+
+    assert origin_entity(make_tracker(text, "ask_transport", entities)) is None
+    entities.append({"entity": "origin", "value": "airport", "start": 0, "end": 2})
+    assert origin_entity(make_tracker(text, "ask_transport", entities)) == "airport"

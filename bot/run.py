@@ -91,7 +91,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     actions_port = os.environ.get("KW_ACTIONS_PORT", "5055")
     python = sys.executable
     action_server = subprocess.Popen(
-        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port, "--logging-level", "WARNING"]
+        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port, "--quiet"]
     )
     processes = [action_server]
     try:

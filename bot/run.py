@@ -86,6 +86,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"Refusing to start: no trained model at {MODEL} (run `make model`).", file=sys.stderr)
         return 1
 
+    channels: List[str] = []
+    if not args.shell:
+        try:
+            channels = enabled_channels()
+        except ValueError as error:  # IncompleteChannelError: say so before starting anything
+            print(f"Refusing to start: {error}", file=sys.stderr)
+            return 1
+
     host = os.environ.get("KW_HOST", "127.0.0.1")
     port = os.environ.get("KW_PORT", "5005")
     actions_port = os.environ.get("KW_ACTIONS_PORT", "5055")
@@ -101,11 +109,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.shell:
             return subprocess.call([python, "-m", "rasa", "shell", "--model", str(MODEL),
                                     "--endpoints", "endpoints.yml"])
-        try:
-            channels = enabled_channels()
-        except ValueError as error:  # IncompleteChannelError
-            print(f"Refusing to start: {error}", file=sys.stderr)
-            return 1
         server = subprocess.Popen([
             python, "-m", "rasa", "run", "--model", str(MODEL), "--interface", host, "--port", port,
             "--credentials", str(EFFECTIVE_CREDENTIALS), "--endpoints", os.environ.get("KW_ENDPOINTS", "endpoints.yml"),

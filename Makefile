@@ -16,7 +16,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help bootstrap model run chat test test-fast validate test-stories test-nlu lint lock clean
+.PHONY: help bootstrap model run chat test test-fast validate test-stories test-nlu lint lock clean faq-eval
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,10 @@ test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 
 test: $(MODEL) validate test-stories ## Run the whole suite
 	$(PY) -m pytest
+
+faq-eval: $(STAMP) ## FAQ match and question-grouping thresholds on the held-out questions
+	$(PY) -m bot.faq_eval
+	$(PY) -m bot.faq_eval clusters
 
 lint: $(STAMP) ## Byte-compile every module (syntax check)
 	$(PY) -m compileall -q bot actions channels tests

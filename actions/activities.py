@@ -19,6 +19,7 @@ from actions.common import asked_window, entity_values, reply_language
 from actions.config import current_time, get_settings
 from actions.content import get_content
 from actions.render import event_lines, format_when, venue_name
+from actions.unanswered import note_unanswered
 from bot.content.model import Content, Event
 from bot.dates import TimeWindow
 
@@ -80,6 +81,7 @@ class ActivityAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Details the next matching session and lists the other ones."""
+        note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
         now = current_time()

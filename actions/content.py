@@ -1,9 +1,12 @@
 """Access to the current staff content from inside actions.
 
-Content is loaded on first use (never at import) and reloaded when staff save a
-file in content/, checked at most once a second, so edits show up in answers
-without restarting the action server. A broken edit is logged and the last good
-content keeps answering.
+Content is loaded on first use (never at import). Without Redis it comes from the
+content folder and is reloaded when staff save a file there, checked at most once
+a second. With REDIS_URL set, the version staff published (`bot content publish`)
+answers: a background thread follows the live version (bot.content.watch), so a
+new one is used within about a second and answering never waits on Redis; while
+nothing is published, or Redis cannot be reached at start, the folder answers.
+Either way a broken version is logged and the last good content keeps answering.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Union
 
-from actions.config import get_settings
+from actions.config import Settings, get_settings
 from bot.content.errors import ContentInvalid
 from bot.content.loader import load_content
 from bot.content.model import Content
+from bot.content.watch import LiveContentWatcher
 
 logger = logging.getLogger(__name__)
 
@@ -70,13 +74,76 @@ class ContentProvider:
             return content
 
 
-_providers: Dict[Path, ContentProvider] = {}
+class PublishedContentProvider:
+    """Serves the live published version, or the folder while there is none.
+
+    Args:
+        folder: The provider of the local content folder.
+        watcher: Follows the live version in Redis.
+        startup_wait: At the first call, how long to wait for the first look at
+            Redis before answering from the folder; later calls never wait.
+    """
+
+    def __init__(self, folder: ContentProvider, watcher: LiveContentWatcher,
+                 startup_wait: float = 1.0) -> None:
+        self._folder = folder
+        self._watcher = watcher
+        self._startup_wait = startup_wait
+        self._started = False
+
+    def get(self) -> Content:
+        """Returns the live published content, else the folder's content.
+
+        Raises:
+            ContentInvalid: If the folder has to answer and is invalid with no earlier version.
+        """
+        if not self._started:
+            self._watcher.start()
+            self._watcher.wait_ready(self._startup_wait)
+            self._started = True
+        published = self._watcher.current
+        return published if published is not None else self._folder.get()
+
+    def close(self) -> None:
+        """Stops following Redis."""
+        self._watcher.stop()
+
+
+Provider = Union[ContentProvider, PublishedContentProvider]
+_providers: Dict[Tuple[Path, Optional[str], str], Provider] = {}
+_providers_lock = threading.Lock()
+
+
+def make_provider(settings: Settings) -> Provider:
+    """Builds the content provider the settings ask for (Redis mode if REDIS_URL is set)."""
+    folder = ContentProvider(settings.content_dir.resolve())
+    if not settings.redis_url:
+        return folder
+    from bot.content.store import ContentStore
+    from bot.redis_client import connect
+
+    store = ContentStore(connect(settings.redis_url, settings.redis_timeout), settings.redis_prefix)
+    startup_wait = max(1.0, 2 * settings.redis_timeout)
+    return PublishedContentProvider(folder, LiveContentWatcher(store), startup_wait)
 
 
 def get_content() -> Content:
-    """Returns the current content of the configured folder (KW_CONTENT_DIR)."""
-    directory = get_settings().content_dir.resolve()
-    provider = _providers.get(directory)
+    """Returns the current content: published (REDIS_URL) or from KW_CONTENT_DIR."""
+    settings = get_settings()
+    key = (settings.content_dir.resolve(), settings.redis_url, settings.redis_prefix)
+    provider = _providers.get(key)
     if provider is None:
-        provider = _providers.setdefault(directory, ContentProvider(directory))
+        with _providers_lock:
+            provider = _providers.get(key)
+            if provider is None:
+                provider = _providers[key] = make_provider(settings)
     return provider.get()
+
+
+def reset_providers() -> None:
+    """Forgets every provider and stops their Redis watchers (tests, settings changes)."""
+    with _providers_lock:
+        for provider in _providers.values():
+            if isinstance(provider, PublishedContentProvider):
+                provider.close()
+        _providers.clear()

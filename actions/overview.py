@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import reply_language
 from actions.content import get_content
 from actions.render import format_date_range
+from actions.unanswered import note_unanswered
 
 
 class ActionAnswerOverview(Action):
@@ -23,6 +24,7 @@ class ActionAnswerOverview(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Sends name, dates, organisers and purpose, and the sample-data notice."""
+        note_unanswered(tracker)
         lang = reply_language(tracker)
         overview = get_content().overview
         separator = "、" if lang == "zh" else ", "
@@ -52,6 +54,7 @@ class ActionHumanHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Sends how to reach a staff member."""
+        note_unanswered(tracker)
         lang = reply_language(tracker)
         contact = get_content().overview.contact
         dispatcher.utter_message(

@@ -12,6 +12,7 @@ from actions.common import asked_window, reply_language
 from actions.config import current_time, get_settings
 from actions.content import get_content
 from actions.render import event_lines, format_date_range, format_day
+from actions.unanswered import note_unanswered
 from bot.content.model import Content, Event
 from bot.dates import TZ, TimeWindow
 
@@ -56,6 +57,7 @@ class ActionAnswerSchedule(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Sends the events of the asked window, what comes next, or the agenda."""
+        note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
         now = current_time()

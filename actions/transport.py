@@ -7,11 +7,12 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import first_entity, reply_language
+from actions.common import origin_entity, reply_language
 from actions.config import current_time
 from actions.content import get_content
 from actions.places import asked_venue
 from actions.render import route_text, venue_lines
+from actions.unanswered import note_unanswered
 
 
 class ActionAnswerTransport(Action):
@@ -25,6 +26,7 @@ class ActionAnswerTransport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Sends directions to the asked venue, or asks which venue."""
+        note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
         venue = asked_venue(content, tracker, current_time())
@@ -37,6 +39,6 @@ class ActionAnswerTransport(Action):
             response="utter_transport_route",
             venue=venue.name.get(lang),
             address=venue.address.get(lang),
-            route=route_text(venue, lang, first_entity(tracker, "origin")),
+            route=route_text(venue, lang, origin_entity(tracker)),
         )
         return []

@@ -12,6 +12,7 @@ from actions.config import current_time
 from actions.content import get_content
 from actions.places import asked_venue
 from actions.render import map_link, venue_lines
+from actions.unanswered import note_unanswered
 
 
 class ActionAnswerVenue(Action):
@@ -25,6 +26,7 @@ class ActionAnswerVenue(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Sends the asked venue's facts, or the list of venues."""
+        note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
         venue = asked_venue(content, tracker, current_time())

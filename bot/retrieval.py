@@ -1,9 +1,15 @@
 """Finds the FAQ entry whose questions are closest to what a visitor asked.
 
-Character n-gram TF-IDF (scikit-learn) over every phrasing of every FAQ question,
-in both languages: it needs no word segmentation, tolerates typos and spacing
-differences in Korean, and builds in milliseconds, so a newly published FAQ entry
-is answerable at once, without retraining the NLU model.
+Character 1–2-gram TF-IDF (scikit-learn) over the FAQ in both languages: it needs
+no word segmentation or downloads, tolerates typos and Korean spacing, and builds
+in milliseconds, so a newly published FAQ entry is answerable at once, without
+retraining the NLU model. An entry's similarity to a question mixes three cosine
+similarities: with its closest phrasing, with all its phrasings together, and
+with its answer (which often holds the words visitors use, such as 母婴室 or
+환전). ``FaqMatch.confidence`` also subtracts half the similarity of the next-best
+entry, so a question that fits two entries about equally is not answered from
+either; tests/faq/paraphrases.yml and ``python -m bot.faq_eval`` chose these
+settings (see docs/content.md).
 """
 
 from __future__ import annotations
@@ -11,11 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence
 
 from bot.content.model import FaqEntry
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+#: Weights of the closest phrasing, all phrasings and the answer in an entry's score.
+PHRASE_WEIGHT, QUESTIONS_WEIGHT, ANSWER_WEIGHT = 0.2, 0.4, 0.4
+#: How much of the runner-up's score is taken off the best entry's confidence.
+RUNNER_UP_WEIGHT = 0.5
 
 
 def normalize_question(text: str) -> str:
@@ -23,36 +33,72 @@ def normalize_question(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def char_vectorizer(ngram_range: tuple = (1, 2)) -> Any:
+    """A TF-IDF vectorizer over character n-grams of normalized text (not yet fitted)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char", ngram_range=ngram_range, sublinear_tf=True,
+                           preprocessor=normalize_question)
+
+
 @dataclass(frozen=True)
 class FaqMatch:
-    """An FAQ entry and how similar its closest phrasing is to the question (0..1)."""
+    """An FAQ entry and how well it fits a question.
+
+    Attributes:
+        entry: The FAQ entry.
+        score: Similarity of the entry to the question, 0..1.
+        confidence: ``score`` minus half the score of the next-best entry searched;
+            what the fallback compares with its threshold.
+    """
 
     entry: FaqEntry
     score: float
+    confidence: float
 
 
 class FaqIndex:
-    """A similarity index over the phrasings of FAQ questions."""
+    """A similarity index over the phrasings and answers of FAQ entries."""
 
     def __init__(self, entries: Sequence[FaqEntry]) -> None:
         """Builds the index.
 
         Args:
-            entries: The FAQ entries; each phrasing in either language is indexed.
+            entries: The FAQ entries; phrasings and answers in both languages are indexed.
         """
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self._entries = list(entries)
-        self._owners: List[int] = []
         phrases: List[str] = []
+        owners: List[int] = []
         for number, entry in enumerate(self._entries):
             for phrase in (*entry.questions.zh, *entry.questions.ko):
-                normalized = normalize_question(phrase)
-                if normalized:
-                    phrases.append(normalized)
-                    self._owners.append(number)
-        self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        self._matrix = self._vectorizer.fit_transform(phrases) if phrases else None
+                if normalize_question(phrase):
+                    phrases.append(phrase)
+                    owners.append(number)
+        self._vectorizer = char_vectorizer()
+        self._phrases: Any = None
+        if phrases:
+            import numpy as np
+
+            self._phrases = self._vectorizer.fit_transform(phrases)
+            self._owners = np.array(owners)
+            self._questions = self._vectorizer.transform(
+                [" ".join((*e.questions.zh, *e.questions.ko)) for e in self._entries])
+            self._answers = self._vectorizer.transform(
+                [f"{e.answer.zh} {e.answer.ko}" for e in self._entries])
+
+    def scores(self, question: str) -> List[float]:
+        """The similarity of every entry (in the order given) to ``question``, 0..1."""
+        if self._phrases is None or not normalize_question(question):
+            return [0.0] * len(self._entries)
+        import numpy as np
+
+        vector = self._vectorizer.transform([question]).T
+        closest = np.zeros(len(self._entries))
+        np.maximum.at(closest, self._owners, (self._phrases @ vector).toarray().ravel())
+        combined = (PHRASE_WEIGHT * closest
+                    + QUESTIONS_WEIGHT * (self._questions @ vector).toarray().ravel()
+                    + ANSWER_WEIGHT * (self._answers @ vector).toarray().ravel())
+        return [float(value) for value in combined]
 
     def search(self, question: str, topic: Optional[str] = None, limit: int = 3) -> List[FaqMatch]:
         """Returns the best-matching entries, best first.
@@ -62,15 +108,17 @@ class FaqIndex:
             topic: Only entries of this topic, or None for all.
             limit: How many entries at most.
         """
-        normalized = normalize_question(question)
-        if self._matrix is None or not normalized:
+        scores = self.scores(question)
+        ranked = sorted(
+            (number for number, entry in enumerate(self._entries)
+             if topic is None or entry.topic == topic),
+            key=lambda number: -scores[number])
+        if not ranked or scores[ranked[0]] <= 0.0:
             return []
-        scores = (self._matrix @ self._vectorizer.transform([normalized]).T).toarray().ravel()
-        best: Dict[int, float] = {}
-        for row, score in enumerate(scores):
-            number = self._owners[row]
-            if topic is not None and self._entries[number].topic != topic:
-                continue
-            best[number] = max(best.get(number, -1.0), float(score))
-        ranked: List[Tuple[int, float]] = sorted(best.items(), key=lambda item: -item[1])
-        return [FaqMatch(self._entries[number], score) for number, score in ranked[:limit]]
+        matches = []
+        for position, number in enumerate(ranked[:limit]):
+            rival = ranked[1] if position == 0 and len(ranked) > 1 else ranked[0]
+            rival_score = scores[rival] if rival != number else 0.0
+            matches.append(FaqMatch(self._entries[number], scores[number],
+                                    scores[number] - RUNNER_UP_WEIGHT * rival_score))
+        return matches

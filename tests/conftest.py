@@ -16,6 +16,31 @@ MODEL = ROOT / "models" / "korea-week.tar.gz"
 FIXED_NOW = "2026-11-27T10:00"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_storage(tmp_path_factory: pytest.TempPathFactory):
+    """Keeps the tests' unanswered-question records out of var/ and out of a shell's REDIS_URL.
+
+    Tests that use Redis set REDIS_URL and a random KW_REDIS_PREFIX themselves.
+    """
+    import os
+
+    from actions.config import get_settings
+
+    names = ("REDIS_URL", "KW_REDIS_PREFIX", "KW_UNANSWERED_FILE")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("KW_REDIS_PREFIX", None)
+    os.environ["KW_UNANSWERED_FILE"] = str(tmp_path_factory.mktemp("var") / "unanswered.jsonl")
+    get_settings.cache_clear()
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
     """Pins the actions' clock (KW_NOW) and content folder for one test."""

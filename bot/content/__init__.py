@@ -10,7 +10,13 @@ Usage::
 """
 
 from bot.content.errors import ContentError, ContentInvalid
-from bot.content.loader import check_content, load_content
+from bot.content.loader import (
+    check_content,
+    check_content_texts,
+    load_content,
+    load_content_texts,
+    read_content_texts,
+)
 from bot.content.model import (
     ACTIVITIES,
     CATEGORIES,
@@ -34,6 +40,6 @@ from bot.content.model import (
 __all__ = [
     "ACTIVITIES", "CATEGORIES", "FAQ_TOPICS", "LANGUAGES", "ORIGINS", "VENUE_IDS",
     "Content", "ContentError", "ContentInvalid", "Event", "FaqEntry", "Location", "Organiser",
-    "Overview", "Text", "TextList", "Transport", "Venue", "check_content", "load_content",
-    "local_timezone",
+    "Overview", "Text", "TextList", "Transport", "Venue", "check_content", "check_content_texts",
+    "load_content", "load_content_texts", "local_timezone", "read_content_texts",
 ]

@@ -4,12 +4,17 @@
 every problem with its file and line; ``check_content`` only lists them. Files
 are read as UTF-8 and composed with PyYAML's safe loader into nodes, which carry
 line numbers; YAML tags are never turned into Python objects.
+
+``load_content_texts`` and ``check_content_texts`` do the same for file texts
+held in memory ({"events.yml": "..."}), as published to Redis; ``read_content_texts``
+reads a folder into that form. Both paths share every check.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -69,6 +74,51 @@ def check_content(directory: Path) -> list[ContentError]:
     return _load(Path(directory))[1]
 
 
+def load_content_texts(texts: Mapping[str, str]) -> Content:
+    """Loads and checks content given as the texts of its files.
+
+    Args:
+        texts: File name → file text, e.g. {"faq.yml": "faq: ..."}; the names
+            are those of a content folder. Other names are ignored.
+
+    Returns:
+        The content, exactly as ``load_content`` would build it from those files.
+
+    Raises:
+        ContentInvalid: With every problem found in any of the texts.
+    """
+    content, errors = _load_texts(texts)
+    if content is None or errors:
+        raise ContentInvalid(errors)
+    return content
+
+
+def check_content_texts(texts: Mapping[str, str]) -> list[ContentError]:
+    """Checks content given as file texts and lists every problem, in file order."""
+    return _load_texts(texts)[1]
+
+
+def read_content_texts(directory: Path) -> dict[str, str]:
+    """Reads the texts of the content files of a folder, as ``load_content_texts`` takes them.
+
+    Bytes that are not UTF-8 are kept as surrogate escapes, so checking the texts
+    reports them on their lines. Missing or unreadable files are left out (and then
+    reported as missing by the checks).
+
+    Args:
+        directory: The content folder.
+
+    Returns:
+        File name → text for each readable content file.
+    """
+    texts = {}
+    for name in FILE_ORDER:
+        text = _read_text(Path(directory) / name, Issues(name))
+        if text is not None:
+            texts[name] = text
+    return texts
+
+
 def _load(directory: Path) -> tuple[Content | None, list[ContentError]]:
     if not directory.is_dir():
         problem = ContentError(directory.name or str(directory), None, "",
@@ -76,7 +126,24 @@ def _load(directory: Path) -> tuple[Content | None, list[ContentError]]:
         return None, [problem]
     issues = {name: Issues(name) for name in FILE_ORDER}
     roots = {name: _read_yaml(directory / name, issues[name]) for name in FILE_ORDER}
+    return _build(roots, issues)
 
+
+def _load_texts(texts: Mapping[str, str]) -> tuple[Content | None, list[ContentError]]:
+    issues = {name: Issues(name) for name in FILE_ORDER}
+    roots = {}
+    for name in FILE_ORDER:
+        if name in texts:
+            roots[name] = _parse_yaml(texts[name], issues[name])
+        else:
+            issues[name].add_at(None, "", f"the file {name} is missing from the content")
+            roots[name] = None
+    return _build(roots, issues)
+
+
+def _build(roots: Mapping[str, Node | None],
+           issues: Mapping[str, Issues]) -> tuple[Content | None, list[ContentError]]:
+    """Parses the composed files in dependency order and gathers every problem."""
     overview: Overview | None = None
     dates: tuple[date, date] | None = None
     venue_ids: set[str] | None = None
@@ -102,15 +169,25 @@ def _load(directory: Path) -> tuple[Content | None, list[ContentError]]:
 
 def _read_yaml(path: Path, issues: Issues) -> Node | None:
     """Reads one file as UTF-8 and composes its YAML; records why if that fails."""
+    text = _read_text(path, issues)
+    return None if text is None else _parse_yaml(text, issues)
+
+
+def _read_text(path: Path, issues: Issues) -> str | None:
+    """Reads one file as UTF-8 (bad bytes kept as surrogates); records why if that fails."""
     if not path.is_file():
         issues.add_at(None, "", f"the file {path.name} is missing from the content folder")
         return None
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            text = handle.read()
+            return handle.read()
     except OSError as exc:
         issues.add_at(None, "", f"the file cannot be read ({exc.strerror or exc})")
         return None
+
+
+def _parse_yaml(text: str, issues: Issues) -> Node | None:
+    """Composes the YAML of one file's text; records why if that fails."""
     if _report_bad_bytes(text, issues) or _report_odd_line_breaks(text, issues):
         return None
     try:

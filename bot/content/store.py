@@ -1,0 +1,304 @@
+"""Published content in Redis: immutable versions, one live pointer, and a history.
+
+Staff publish the texts of the content files; each distinct content is stored once,
+under its version (the sha256 of the checked content, ``Content.version``), and
+never changed. Publishing or rolling back moves the live pointer and appends to the
+history in one Redis transaction (WATCH/MULTI on the pointer), so two staff
+publishing at once each get a whole version live, one after the other, and the
+history names the right parent for each. Keys, under a prefix starting "kw:":
+
+- ``content:version:<sha256>``: JSON {"version", "files": {name: text}, "created_at",
+  "author"}; no TTL while live, expires ``keep_days`` after it stops being live.
+- ``content:live``: JSON {"version": sha256}; no TTL (the bot answers from it).
+- ``content:history``: list of JSON entries, oldest first, the newest
+  ``MAX_HISTORY`` kept; no TTL (it is the record of who changed what).
+
+After each switch the new version id is published on the channel
+``content:changed`` so running action servers reload at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Optional
+
+import redis
+from redis.exceptions import WatchError
+
+from bot.content.diff import diff_content
+from bot.content.errors import ContentInvalid
+from bot.content.loader import load_content_texts
+from bot.content.model import Content, local_timezone
+
+#: Characters of a version id shown to staff and accepted as the shortest form.
+SHORT = 12
+MIN_PREFIX = 4
+MAX_HISTORY = 1000
+DEFAULT_KEEP_DAYS = 180
+_MAX_ATTEMPTS = 50
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+class PublishError(Exception):
+    """Publishing, rolling back or looking up a version did not happen; the message says why."""
+
+
+class VersionNotFound(PublishError):
+    """No stored version has this id (or the version has expired)."""
+
+
+class AmbiguousVersion(PublishError):
+    """Several versions start with the given prefix."""
+
+
+class NothingToDo(PublishError):
+    """The requested version is live already."""
+
+
+@dataclass(frozen=True)
+class ContentKeys:
+    """The Redis keys and channel of published content under one prefix."""
+
+    prefix: str = "kw:"
+
+    @property
+    def live(self) -> str:
+        """The live pointer."""
+        return f"{self.prefix}content:live"
+
+    @property
+    def history(self) -> str:
+        """The list of publish and rollback entries."""
+        return f"{self.prefix}content:history"
+
+    @property
+    def channel(self) -> str:
+        """The pub/sub channel announcing a new live version."""
+        return f"{self.prefix}content:changed"
+
+    def version(self, version: str) -> str:
+        """The key holding one version's files."""
+        return f"{self.prefix}content:version:{version}"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of the live version.
+
+    Attributes:
+        action: "publish" or "rollback".
+        version: The version that became live (full sha256).
+        parent: The version live before, or None for the first publish.
+        author: Who did it.
+        at: When, ISO 8601 in Asia/Shanghai time.
+        message: Why, in the author's words.
+        changes: What changed compared to the parent (``ContentDiff.summary``).
+    """
+
+    action: str
+    version: str
+    parent: Optional[str]
+    author: str
+    at: str
+    message: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def short(self) -> str:
+        """The version id as shown to staff."""
+        return self.version[:SHORT]
+
+    def to_json(self) -> str:
+        """The entry as stored in Redis."""
+        return json.dumps({"action": self.action, "version": self.version, "parent": self.parent,
+                           "author": self.author, "at": self.at, "message": self.message,
+                           "changes": dict(self.changes)}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> HistoryEntry:
+        """Reads an entry stored by ``to_json``."""
+        data = json.loads(raw)
+        return cls(action=data["action"], version=data["version"], parent=data.get("parent"),
+                   author=data.get("author", ""), at=data.get("at", ""),
+                   message=data.get("message", ""), changes=data.get("changes") or {})
+
+
+class ContentStore:
+    """Publishes content versions to Redis and reads them back.
+
+    Args:
+        client: A Redis client returning ``str`` (see ``bot.redis_client.connect``).
+        prefix: Start of every key; must start with "kw:".
+        keep_days: How long a version is kept after it stops being live.
+        clock: Returns the current time (aware); tests pass a fixed one.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str = "kw:",
+                 keep_days: float = DEFAULT_KEEP_DAYS,
+                 clock: Callable[[], datetime] = lambda: datetime.now(local_timezone())) -> None:
+        if not prefix.startswith("kw:"):
+            raise ValueError(f"Redis key prefixes start with 'kw:', got {prefix!r}")
+        self.client = client
+        self.keys = ContentKeys(prefix)
+        self._keep_seconds = max(1, int(keep_days * 86400))
+        self._clock = clock
+        self._parsed: OrderedDict[str, Content] = OrderedDict()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def live_version(self, reader: Any = None) -> Optional[str]:
+        """The full id of the live version, or None if nothing was published."""
+        raw = (reader or self.client).get(self.keys.live)
+        return json.loads(raw)["version"] if raw else None
+
+    def texts(self, version: str, reader: Any = None) -> dict[str, str]:
+        """The file texts of a stored version.
+
+        Raises:
+            VersionNotFound: If the version is not (or no longer) stored.
+        """
+        raw = (reader or self.client).get(self.keys.version(version))
+        if raw is None:
+            raise VersionNotFound(f"version {version[:SHORT]} is not stored (it may have expired)")
+        return dict(json.loads(raw)["files"])
+
+    def content(self, version: str, reader: Any = None) -> Content:
+        """The checked content of a stored version (parsed once per process, then cached).
+
+        Raises:
+            VersionNotFound: If the version is not stored.
+            ContentInvalid: If the stored files no longer pass the checks.
+        """
+        cached = self._parsed.get(version)
+        if cached is not None:
+            self._parsed.move_to_end(version)
+            return cached
+        content = load_content_texts(self.texts(version, reader))
+        self._parsed[version] = content
+        while len(self._parsed) > 4:
+            self._parsed.popitem(last=False)
+        return content
+
+    def history(self) -> list[HistoryEntry]:
+        """Every kept history entry, oldest first."""
+        return [HistoryEntry.from_json(raw) for raw in self.client.lrange(self.keys.history, 0, -1)]
+
+    def resolve(self, ref: str) -> str:
+        """The full id of the version named by ``ref``: a full id or a unique prefix.
+
+        Raises:
+            VersionNotFound: If no version in the history starts with ``ref``.
+            AmbiguousVersion: If several do.
+        """
+        ref = ref.strip().lower()
+        if len(ref) < MIN_PREFIX or not _HEX.fullmatch(ref):
+            raise VersionNotFound(f"{ref!r} is not a version id: give at least {MIN_PREFIX} of "
+                                  "the letters and digits shown by `bot content history`")
+        known = {version for entry in self.history() for version in (entry.version, entry.parent)
+                 if version}
+        matches = sorted(version for version in known if version.startswith(ref))
+        if not matches:
+            raise VersionNotFound(f"no published version starts with {ref}")
+        if len(matches) > 1:
+            shown = ", ".join(version[:SHORT] for version in matches)
+            raise AmbiguousVersion(f"{ref} could be any of {shown}; give more characters")
+        return matches[0]
+
+    # --- changing the live version -----------------------------------------------------
+
+    def publish(self, texts: Mapping[str, str], author: str, message: str) -> HistoryEntry:
+        """Checks content files and makes them the live version.
+
+        Args:
+            texts: File name → text of the content files.
+            author: Who publishes.
+            message: Why, in a few words.
+
+        Returns:
+            The history entry written.
+
+        Raises:
+            ContentInvalid: With every problem, if the content does not pass the checks
+                (nothing is written).
+            NothingToDo: If exactly this content is live already.
+            PublishError: If Redis kept changing under us (retry later).
+        """
+        content = load_content_texts(texts)
+        payload = json.dumps({"version": content.version, "files": dict(texts),
+                              "created_at": self._now(), "author": author}, ensure_ascii=False)
+        return self._switch("publish", content, payload, author, message)
+
+    def rollback(self, author: str, ref: Optional[str] = None,
+                 message: Optional[str] = None) -> HistoryEntry:
+        """Makes an earlier version live again; recorded in the history like a publish.
+
+        Args:
+            author: Who rolls back.
+            ref: The version (id or unique prefix); None for the version that was
+                live before the current one.
+            message: Why; defaults to "rollback to <version>".
+
+        Raises:
+            VersionNotFound, AmbiguousVersion: If ``ref`` names no single stored version.
+            NothingToDo: If the version is live already, or there is nothing before it.
+        """
+        if ref is None:
+            entries = self.history()
+            if not entries or entries[-1].parent is None:
+                raise NothingToDo("there is no earlier version to roll back to")
+            version = entries[-1].parent
+        else:
+            version = self.resolve(ref)
+        content = self.content(version)
+        text = message or f"rollback to {version[:SHORT]}"
+        return self._switch("rollback", content, None, author, text)
+
+    def _parent_content(self, parent: Optional[str], reader: Any) -> Optional[Content]:
+        """The content live before, for the change summary; None if gone or unreadable."""
+        if parent is None:
+            return None
+        try:
+            return self.content(parent, reader)
+        except (VersionNotFound, ContentInvalid):
+            return None
+
+    def _now(self) -> str:
+        return self._clock().isoformat(timespec="seconds")
+
+    def _switch(self, action: str, content: Content, payload: Optional[str], author: str,
+                message: str) -> HistoryEntry:
+        """Moves the live pointer to ``content`` and appends to the history, atomically."""
+        version = content.version
+        version_key = self.keys.version(version)
+        for _ in range(_MAX_ATTEMPTS):
+            with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(self.keys.live, version_key)
+                    parent = self.live_version(pipe)
+                    if parent == version:
+                        raise NothingToDo(f"version {version[:SHORT]} is live already")
+                    if payload is None and not pipe.exists(version_key):
+                        raise VersionNotFound(f"version {version[:SHORT]} is no longer stored")
+                    old = self._parent_content(parent, pipe)
+                    entry = HistoryEntry(action, version, parent, author, self._now(), message,
+                                         diff_content(old, content).summary())
+                    pipe.multi()
+                    if payload is not None:
+                        pipe.set(version_key, payload, nx=True)
+                    pipe.persist(version_key)
+                    if parent:
+                        pipe.expire(self.keys.version(parent), self._keep_seconds)
+                    pipe.set(self.keys.live, json.dumps({"version": version}))
+                    pipe.rpush(self.keys.history, entry.to_json())
+                    pipe.ltrim(self.keys.history, -MAX_HISTORY, -1)
+                    pipe.publish(self.keys.channel, version)
+                    pipe.execute()
+                    return entry
+                except WatchError:
+                    continue
+        raise PublishError("the live version kept changing while publishing; try again")

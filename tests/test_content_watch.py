@@ -98,9 +98,10 @@ def test_polling_finds_a_version_whose_notification_was_lost(redis_client, redis
 def test_closed_port_falls_back_to_the_folder_quickly(redis_prefix) -> None:
     provider = make_provider(settings_for("redis://127.0.0.1:1/0", redis_prefix))
     try:
+        expected = load_content(CONTENT).version
         started = time.monotonic()
-        assert provider.get().version == load_content(CONTENT).version
-        assert time.monotonic() - started < 1.5
+        assert provider.get().version == expected
+        assert time.monotonic() - started < 2.5  # bounded by the startup wait, not by Redis
     finally:
         provider.close()
 
@@ -113,14 +114,17 @@ def test_hanging_redis_delays_only_the_first_answer_by_the_startup_wait(redis_pr
     store = ContentStore(connect(server.url, timeout=2.0), redis_prefix)
     provider = PublishedContentProvider(folder, LiveContentWatcher(store), startup_wait=1.0)
     try:
+        expected = load_content(CONTENT).version
         started = time.monotonic()
-        assert provider.get().version == load_content(CONTENT).version
+        assert provider.get().version == expected
         first = time.monotonic() - started
         started = time.monotonic()
         for _ in range(20):
             provider.get()
-        assert 0.9 < first < 1.5  # the startup wait, not the Redis timeouts and retries
-        assert time.monotonic() - started < 0.1
+        # The startup wait (1 s) plus scheduling slack on a loaded CI machine, far from
+        # the 6 s or more that Redis timeouts and retries would take.
+        assert 0.9 < first < 3.0
+        assert time.monotonic() - started < 0.5
     finally:
         server.close()
         provider.close()

@@ -37,5 +37,4 @@ def connect(url: str, timeout: float = 0.5, retries: int = RETRIES) -> redis.Red
         socket_connect_timeout=timeout,
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), retries),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
-        health_check_interval=30,
     )

@@ -6,11 +6,16 @@
 Refuses to start on invalid content. Prints where it listens and which channels
 are on. Ctrl-C (or SIGTERM) stops both processes; if either dies, the other is
 stopped too and the exit code says so.
+
+Endpoints: ``KW_ENDPOINTS`` if set; else ``endpoints.redis.yml`` when ``REDIS_URL``
+is set (conversations, locks and rate limits in Redis; docs/deploy.md); else
+``endpoints.yml`` (the embedded in-memory defaults).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -19,12 +24,60 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
 
 from bot.content import check_content
 
 MODEL = Path(os.environ.get("KW_MODEL", "models/korea-week.tar.gz"))
 EFFECTIVE_CREDENTIALS = Path("credentials.effective.yml")
+EMBEDDED_ENDPOINTS = "endpoints.yml"
+REDIS_ENDPOINTS = "endpoints.redis.yml"
+
+
+def choose_endpoints(environ: Mapping[str, str], actions_port: str) -> Tuple[str, Dict[str, str]]:
+    """Picks the endpoints file and the variables it needs.
+
+    Args:
+        environ: The environment.
+        actions_port: Where the supervised action server listens.
+
+    Returns:
+        The endpoints file, and the variables to add to the servers' environment:
+        in Redis mode ``KW_ACTION_URL`` (the local action server) and
+        ``KW_REDIS_PREFIX`` (``kw:``) unless they are set already.
+    """
+    if environ.get("KW_ENDPOINTS"):
+        return environ["KW_ENDPOINTS"], {}
+    if not environ.get("REDIS_URL", "").strip():
+        return EMBEDDED_ENDPOINTS, {}
+    defaults = {
+        "KW_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "KW_REDIS_PREFIX": "kw:",
+    }
+    return REDIS_ENDPOINTS, {k: v for k, v in defaults.items() if not environ.get(k, "").strip()}
+
+
+def redis_location(url: str) -> str:
+    """The Redis URL without its password, for printing."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}:{parts.port or 6379}{parts.path or '/0'}"
+
+
+def redis_answers(url: str) -> bool:
+    """Tells whether Redis answers a PING within half a second."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    except ValueError:
+        return False
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def enabled_channels() -> List[str]:
@@ -55,6 +108,38 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.2)
     return False
+
+
+# One question per kind of work a first answer would otherwise pay for: loading the
+# content and formatting dates (schedule), building the FAQ index (tickets).
+WARM_UP_QUESTIONS = ("今天有什么活动", "입장료 있어요?")
+
+
+def _warm_up(port: str) -> None:
+    """Asks a few questions through the REST channel so the first visitor is not slow."""
+    for number, text in enumerate(WARM_UP_QUESTIONS):
+        body = json.dumps({"sender": f"kw-warm-up-{number}", "message": text}).encode("utf-8")
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30):
+                pass
+        except (urllib.error.URLError, ConnectionError, OSError) as error:
+            print(f"Warm-up question failed ({error}); continuing.", file=sys.stderr)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Turns SIGINT and SIGTERM into KeyboardInterrupt.
+
+    Set explicitly: a process started in the background by a non-interactive shell
+    inherits SIGINT as ignored, and then only its children would stop on Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 def _stop(processes: Sequence[subprocess.Popen]) -> None:
@@ -98,8 +183,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     port = os.environ.get("KW_PORT", "5005")
     actions_port = os.environ.get("KW_ACTIONS_PORT", "5055")
     python = sys.executable
+    endpoints, extra_env = choose_endpoints(os.environ, actions_port)
+    env = {**os.environ, **extra_env}
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url and not redis_answers(redis_url):
+        print(f"Warning: Redis at {redis_location(redis_url)} does not answer yet; visitors get"
+              " a 'busy, please try again' reply until it does.", file=sys.stderr)
+    _stop_on_signals()
     action_server = subprocess.Popen(
-        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port, "--quiet"]
+        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port, "--quiet"],
+        env=env,
     )
     processes = [action_server]
     try:
@@ -108,21 +201,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 1
         if args.shell:
             return subprocess.call([python, "-m", "rasa", "shell", "--model", str(MODEL),
-                                    "--endpoints", "endpoints.yml"])
+                                    "--endpoints", endpoints], env=env)
         server = subprocess.Popen([
             python, "-m", "rasa", "run", "--model", str(MODEL), "--interface", host, "--port", port,
-            "--credentials", str(EFFECTIVE_CREDENTIALS), "--endpoints", os.environ.get("KW_ENDPOINTS", "endpoints.yml"),
-        ])
+            "--credentials", str(EFFECTIVE_CREDENTIALS), "--endpoints", endpoints,
+        ], env=env)
         processes.append(server)
         if not _wait_for(f"http://127.0.0.1:{port}/", server, 180):
             print("The Rasa server did not start.", file=sys.stderr)
             return 1
+        _warm_up(port)
         print(f"Korea Week Assistant is listening on http://{host}:{port}", flush=True)
         print(f"  actions:  http://127.0.0.1:{actions_port}/webhook", flush=True)
+        stores = {REDIS_ENDPOINTS: f"Redis at {redis_location(redis_url)}",
+                  EMBEDDED_ENDPOINTS: "in memory"}.get(endpoints, "as configured")
+        print(f"  stores:   {stores} ({endpoints})", flush=True)
         for channel in channels:
             print(f"  channel:  {channel:<9} http://{host}:{port}/webhooks/{channel}/webhook", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         print("A server process stopped unexpectedly; stopping the other.", file=sys.stderr)

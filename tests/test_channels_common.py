@@ -331,7 +331,7 @@ def template() -> dict:
 
 def test_credentials_template_registers_rest_and_the_three_connectors() -> None:
     data = template()
-    assert "rest" in data
+    assert "channels.rest.RestInput" in data
     for channel, required in generator.REQUIRED.items():
         assert channel in data
         referenced = {v for value in data[channel].values() for v in generator.variables(value)}
@@ -346,7 +346,7 @@ def test_credentials_template_registers_rest_and_the_three_connectors() -> None:
 def test_generator_enables_only_channels_whose_variables_are_set() -> None:
     env = {"KAKAO_SKILL_SECRET": "s", "TELEGRAM_TOKEN": "", "WECHAT_AES_KEY": "x"}
     credentials, notes = generator.effective_credentials(template(), env)
-    assert set(credentials) == {"rest", "channels.kakao.KakaoInput"}
+    assert set(credentials) == {"channels.rest.RestInput", "channels.kakao.KakaoInput"}
     assert credentials["channels.kakao.KakaoInput"] == {"skill_secret": "${KAKAO_SKILL_SECRET}"}
     assert any("skipped channels.telegram.TelegramInput" in n for n in notes)
 
@@ -382,14 +382,12 @@ def test_generated_file_loads_in_rasa_with_the_secrets_from_the_environment(
     assert "wx-token-9f8e7d" not in output.read_text(encoding="utf-8")
     # What rasa.core.run.create_http_input_channels does, without importing the whole server.
     loaded = read_config_file(str(output))
-    assert set(loaded) == {"rest", *generator.REQUIRED}
+    assert set(loaded) == {"channels.rest.RestInput", *generator.REQUIRED}
     by_name = {}
     for path, section in loaded.items():
-        if path == "rest":
-            continue
         channel = class_from_module_path(path).from_credentials(section)
         by_name[channel.name()] = channel
-    assert set(by_name) == {"wechat", "kakao", "telegram"}
+    assert set(by_name) == {"rest", "wechat", "kakao", "telegram"}
     assert by_name["wechat"].settings.token == "wx-token-9f8e7d"
     assert by_name["wechat"].settings.reply_budget == 3.0
     assert by_name["kakao"].settings.skill_secret == "kk"
@@ -398,3 +396,29 @@ def test_generated_file_loads_in_rasa_with_the_secrets_from_the_environment(
     assert (
         generator.main(["--template", str(ROOT / "credentials.yml"), "--output", str(output)]) == 2
     )
+
+
+async def test_redis_store_fails_fast_after_a_failure() -> None:
+    """A hung Redis costs one short timeout, then calls fail at once for the cool-down."""
+    import socket
+    import time as clock
+
+    from channels.common.store import RedisStore, StoreUnavailable
+
+    silent = socket.socket()  # accepts connections, never answers: a frozen Redis
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    store = RedisStore.from_url(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", socket_timeout=0.3)
+    try:
+        started = clock.monotonic()
+        with pytest.raises(Exception):
+            await store.get("a")
+        first = clock.monotonic() - started
+        started = clock.monotonic()
+        for _ in range(4):
+            with pytest.raises(StoreUnavailable):
+                await store.get("a")
+        assert first < 2.0 and clock.monotonic() - started < 0.1
+    finally:
+        await store.close()
+        silent.close()

@@ -4,6 +4,11 @@ WeChat and Kakao give a webhook five seconds. ``run_within_budget`` starts Rasa 
 the message, waits up to the budget, and either returns the collected replies or
 lets processing go on in the background and hands the replies to a late-delivery
 callback (WeChat's customer-service API, Kakao's callbackUrl) when they are ready.
+
+Every message goes through a ``MessageGuard`` first: past the per-user rate limit
+(``bot.ratelimit``) the user gets a polite "slow down" instead of an answer, and
+when Rasa's stores fail (Redis away, conversation lock not obtainable) the user
+gets a short "busy, please try again" in their language instead of an error.
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.language import detect_language, normalize_language_code
+from bot.ratelimit import RateLimiter, RateLimitSettings, create_rate_limiter
+from channels.common.catalog import say
 from channels.common.replies import BotMessage, parse_bot_message
 
 logger = logging.getLogger(__name__)
@@ -90,11 +99,127 @@ class Outcome:
     error: BaseException | None = None
 
 
-class TaskKeeper:
-    """Holds references to background tasks so they are not garbage-collected mid-flight."""
+def is_unavailable(error: BaseException) -> bool:
+    """Tells whether an error means "the stores are away" (Redis, the lock) rather than a bug.
 
-    def __init__(self) -> None:
+    Looks along the chain of causes, as Rasa wraps some errors in its own.
+    """
+    from rasa.core.lock_store import LockError
+    from rasa.shared.exceptions import ConnectionException
+    from redis.exceptions import RedisError
+
+    kinds = (RedisError, LockError, ConnectionException, ConnectionError, asyncio.TimeoutError)
+    seen: BaseException | None = error
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, kinds):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def reply_language(message: UserMessage) -> str | None:
+    """The language for a reply the guard makes: the text's, else the platform's hint.
+
+    Returns:
+        "zh", "ko", or None (the reply is then given in both).
+    """
+    metadata = message.metadata if isinstance(message.metadata, dict) else {}
+    hint = metadata.get("default_language")
+    return detect_language(message.text or "") or normalize_language_code(
+        hint if isinstance(hint, str) else None
+    )
+
+
+class MessageGuard:
+    """Stands between a connector and Rasa: the rate limit and polite replies on outages.
+
+    Args:
+        limiter: Counts messages per user; when omitted, one is built on first use
+            (inside the server's event loop) from ``KW_RATE_LIMIT`` and ``REDIS_URL``,
+            which are checked here, when the connector is created.
+        timeout: Seconds to wait for Rasa before saying "busy" (processing goes
+            on in the background); None waits as long as it takes.
+
+    Raises:
+        RateLimitError: When ``KW_RATE_LIMIT`` or ``KW_REDIS_PREFIX`` is unusable.
+    """
+
+    def __init__(self, limiter: RateLimiter | None = None, timeout: float | None = None) -> None:
+        self._limiter = limiter
+        self._settings = None if limiter else RateLimitSettings.from_env(os.environ)
+        self.timeout = timeout
+        self._background: set[asyncio.Future[Any]] = set()
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter, created on first use (no connection before the first message)."""
+        if self._limiter is None:
+            self._limiter = create_rate_limiter(
+                self._settings or RateLimitSettings.from_env(os.environ)
+            )
+        return self._limiter
+
+    async def handle(self, on_new_message: OnNewMessage, message: UserMessage) -> None:
+        """Runs the message through Rasa, or answers it politely when that is not possible.
+
+        Raises:
+            Exception: Whatever Rasa raised that is not an outage of its stores.
+        """
+        language = reply_language(message)
+        metadata = message.metadata if isinstance(message.metadata, dict) else {}
+        channel = message.input_channel or "unknown"
+        user = f"{channel}:{metadata.get('user_id') or message.sender_id}"
+        if not await self.limiter.allow(user):
+            logger.info("Rate limit reached by %s; message not processed", user)
+            await self._say(message, "rate_limited", language)
+            return
+        task = asyncio.ensure_future(on_new_message(message))
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.timeout)
+        except asyncio.TimeoutError:
+            if task.done():  # finished right at the deadline, or Rasa's own wait timed out
+                error = None if task.cancelled() else task.exception()
+                if error is None:
+                    return
+                if not is_unavailable(error):
+                    raise error from None
+                await self._say(message, "unavailable", language)
+                return
+            logger.warning("Message of %s outlived %.1f s; answering busy", user, self.timeout)
+            self._background.add(task)
+            task.add_done_callback(self._forget)
+            await self._say(message, "busy", language)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        except Exception as error:  # noqa: BLE001 - sorted below
+            if not is_unavailable(error):
+                raise
+            logger.error("Rasa's stores failed for a message of %s: %s", user, error)
+            await self._say(message, "unavailable", language)
+
+    def _forget(self, task: asyncio.Future[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("A message that outlived its wait failed", exc_info=task.exception())
+
+    @staticmethod
+    async def _say(message: UserMessage, message_id: str, language: str | None) -> None:
+        await message.output_channel.send_text_message(message.sender_id, say(message_id, language))
+
+
+class TaskKeeper:
+    """Holds references to background tasks so they are not garbage-collected mid-flight.
+
+    Args:
+        guard: The guard a connector's messages go through (one per connector).
+    """
+
+    def __init__(self, guard: MessageGuard | None = None) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.guard = guard or MessageGuard()
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Runs a coroutine in the background."""
@@ -148,13 +273,13 @@ async def run_within_budget(
         budget: Seconds to wait before answering the webhook without the replies.
         deliver_late: Called once with all replies (and the error, if any) when
             processing outlives the budget.
-        keeper: Holds the background work.
+        keeper: Holds the background work; its guard sees the message first.
 
     Returns:
         ``finished`` with the replies (and any processing error), or not finished
         when the replies will go to ``deliver_late``.
     """
-    task = asyncio.ensure_future(on_new_message(message))
+    task = asyncio.ensure_future(keeper.guard.handle(on_new_message, message))
     try:
         done, _ = await asyncio.wait({task}, timeout=budget)
     except asyncio.CancelledError:

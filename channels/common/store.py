@@ -15,7 +15,7 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
@@ -128,21 +128,33 @@ class MemoryStore:
         """Nothing to release."""
 
 
+class StoreUnavailable(ConnectionError):
+    """Redis failed a moment ago; calls fail fast until the cool-down has passed."""
+
+
 class RedisStore:
     """A store in Redis, shared by every Rasa worker that points at it.
+
+    Each command has a short socket timeout, and after a failure the store fails
+    fast for ``cooldown`` seconds instead of waiting on Redis again: a webhook makes
+    several store calls per message, and a hung Redis must not eat the platforms'
+    5-second window.
 
     Args:
         client: A ``redis.asyncio.Redis`` client (created by ``from_url`` or by a test).
         prefix: Prepended to every key.
+        cooldown: Seconds to fail fast after a Redis error.
     """
 
-    def __init__(self, client: Any, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, client: Any, prefix: str = DEFAULT_PREFIX, cooldown: float = 2.0) -> None:
         self._client = client
         self._prefix = prefix
+        self._cooldown = cooldown
+        self._failed_at: float | None = None
 
     @classmethod
     def from_url(
-        cls, url: str, prefix: str = DEFAULT_PREFIX, socket_timeout: float = 2.0
+        cls, url: str, prefix: str = DEFAULT_PREFIX, socket_timeout: float = 0.5
     ) -> RedisStore:
         """Builds a store whose connections time out instead of hanging a webhook.
 
@@ -167,27 +179,40 @@ class RedisStore:
     def _key(self, key: str) -> str:
         return f"{self._prefix}{key}"
 
+    async def _run(self, command: Callable[[], Awaitable[Any]]) -> Any:
+        import redis.exceptions
+
+        if self._failed_at is not None:
+            if time.monotonic() - self._failed_at < self._cooldown:
+                raise StoreUnavailable(f"Redis failed less than {self._cooldown:.1f} s ago")
+            self._failed_at = None
+        try:
+            return await command()
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+            self._failed_at = time.monotonic()
+            raise
+
     async def add(self, key: str, value: Any, ttl: float) -> bool:
         """Stores ``value`` only if ``key`` is absent (SET NX PX); tells whether it was."""
         _check_ttl(ttl)
         raw = json.dumps(value, ensure_ascii=False)
-        stored = await self._client.set(self._key(key), raw, nx=True, px=_millis(ttl))
+        stored = await self._run(lambda: self._client.set(self._key(key), raw, nx=True, px=_millis(ttl)))
         return bool(stored)
 
     async def get(self, key: str) -> Any:
         """Returns the value of ``key``, or None when it is absent or expired."""
-        raw = await self._client.get(self._key(key))
+        raw = await self._run(lambda: self._client.get(self._key(key)))
         return None if raw is None else json.loads(raw)
 
     async def set(self, key: str, value: Any, ttl: float) -> None:
         """Stores ``value`` under ``key`` for ``ttl`` seconds."""
         _check_ttl(ttl)
         raw = json.dumps(value, ensure_ascii=False)
-        await self._client.set(self._key(key), raw, px=_millis(ttl))
+        await self._run(lambda: self._client.set(self._key(key), raw, px=_millis(ttl)))
 
     async def delete(self, key: str) -> None:
         """Removes ``key`` if present."""
-        await self._client.delete(self._key(key))
+        await self._run(lambda: self._client.delete(self._key(key)))
 
     async def close(self) -> None:
         """Closes the connection pool."""

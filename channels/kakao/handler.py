@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 
 from channels.common.catalog import LanguageMemory, platform_language, say
 from channels.common.config import optional_choice, optional_float, optional_str, required_str
+from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
@@ -120,12 +121,17 @@ class KakaoInput(InputChannel):
         async def receive(request: Request, secret: str | None = None) -> HTTPResponse:
             if not self.authorized(request, secret):
                 logger.warning("Refused Kakao skill request from %s: bad secret", request.ip)
-                return response.json({"error": "forbidden"}, status=403)
+                return response.json({"error": "forbidden", "reason": "bad secret"}, status=403)
+            if body_too_large(request.body):
+                logger.warning("Refused Kakao skill request from %s: body too large", request.ip)
+                reason = f"body over {MAX_BODY_BYTES} bytes"
+                return response.json({"error": "too large", "reason": reason}, status=413)
             try:
                 request_data = skill.parse_skill_request(request.json)
             except Exception as exc:  # noqa: BLE001 - invalid JSON raises sanic's own errors
                 logger.warning("Refused Kakao skill request from %s: %s", request.ip, exc)
-                return response.json({"error": "bad request"}, status=400)
+                reason = str(exc) or type(exc).__name__
+                return response.json({"error": "bad request", "reason": reason}, status=400)
             return response.json(await self._answer(request_data, on_new_message))
 
         hook.add_route(receive, "/webhook", methods=["POST"], name="receive")
@@ -145,6 +151,8 @@ class KakaoInput(InputChannel):
         hint = platform_language(request.lang, DEFAULT_LANGUAGE)
         await memory.learn(request.user_id, request.utterance)
         language = await memory.recall(request.user_id, hint)
+        if too_long(request.text):
+            return skill.text_response(say("too_long", language))
         collector = CollectingOutput(PLATFORM)
         message = UserMessage(
             request.text,
@@ -187,7 +195,7 @@ class KakaoInput(InputChannel):
         error: BaseException | None,
         language: str | None,
     ) -> dict[str, Any]:
-        if error is not None:
+        if error is not None or not replies:  # no replies: Rasa swallowed a failure
             return skill.text_response(say("error", language))
         memory = LanguageMemory(self.store, PLATFORM)
         await memory.learn(user_id, *(m.text for m in replies))

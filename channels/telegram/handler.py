@@ -1,9 +1,14 @@
 """The Telegram webhook: ``/webhooks/telegram/webhook``.
 
-Requires ``X-Telegram-Bot-Api-Secret-Token`` (403 otherwise) and a JSON update
-(400 otherwise). Each ``update_id`` is processed once (a TTL'd mark in the channel
-store). Replies are sent as Rasa produces them. If processing fails, the mark is
-removed and the webhook answers 500 so Telegram delivers the update again.
+Requires ``X-Telegram-Bot-Api-Secret-Token`` (403 otherwise), a body of at most
+256 kB (413) and a JSON update (400 otherwise, with the reason). Each
+``update_id`` is processed once (a TTL'd mark in the channel store). Messages go
+through the shared ``MessageGuard`` (per-user rate limit, a polite reply when
+Rasa's stores are away); a message over 1000 characters gets the ``too_long``
+text instead. Replies are sent as Rasa produces them; a turn that produced none
+(Rasa logs and swallows a failed custom action) gets the ``error`` text. If
+processing fails, the mark is removed and the webhook answers 500 so Telegram
+delivers the update again.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.language import detect_language
 from channels.common.catalog import (
     WELCOME_TOPICS,
     LanguageMemory,
@@ -29,8 +35,9 @@ from channels.common.catalog import (
     say,
 )
 from channels.common.config import optional_choice, optional_float, optional_str, required_str
+from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
 from channels.common.replies import BotMessage, Button, parse_bot_message
-from channels.common.runner import build_metadata, secrets_equal
+from channels.common.runner import MessageGuard, build_metadata, secrets_equal
 from channels.common.store import KeyValueStore, create_store, mark_once
 from channels.telegram import render
 from channels.telegram.sender import RateLimiter, Sender
@@ -84,6 +91,7 @@ class TelegramOutput(OutputChannel):
         self._store = store
         self._language = language
         self._maps = maps
+        self.sent = 0
         self.sent_texts: list[str] = []
 
     @classmethod
@@ -106,6 +114,7 @@ class TelegramOutput(OutputChannel):
             await self._store.set(f"telegram:cb:{key}", payload, SHORT_KEY_TTL)
         for call in plan.calls:
             await self._sender.send(chat_id, call)
+        self.sent += len(plan.calls)
         if message.text:
             self.sent_texts.append(message.text)
 
@@ -133,6 +142,7 @@ class TelegramInput(InputChannel):
         self._store = store
         self._sender: Sender | None = None
         self._bot_id = settings.token.split(":", 1)[0]
+        self.guard = MessageGuard()
 
     @property
     def store(self) -> KeyValueStore:
@@ -166,12 +176,17 @@ class TelegramInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not secrets_equal(request.headers.get(SECRET_HEADER), self.settings.secret_token):
                 logger.warning("Refused Telegram update from %s: bad secret token", request.ip)
-                return response.json({"ok": False}, status=403)
+                return response.json({"ok": False, "description": "bad secret token"}, status=403)
+            if body_too_large(request.body):
+                logger.warning("Refused Telegram update from %s: body too large", request.ip)
+                reason = f"body over {MAX_BODY_BYTES} bytes"
+                return response.json({"ok": False, "description": reason}, status=413)
             try:
                 inbound = parse_update(json.loads(request.body or b""))
-            except (ValueError, UpdateError) as exc:
+            except (ValueError, RecursionError, UpdateError) as exc:
                 logger.warning("Refused unparsable Telegram update from %s: %s", request.ip, exc)
-                return response.json({"ok": False}, status=400)
+                reason = str(exc) or type(exc).__name__
+                return response.json({"ok": False, "description": reason}, status=400)
             key = f"telegram:update:{self._bot_id}:{inbound.update_id}"
             if not await mark_once(self.store, key, DEDUP_TTL):
                 logger.info("Telegram update %s already processed", inbound.update_id)
@@ -222,6 +237,10 @@ class TelegramInput(InputChannel):
             if not text:
                 await output.send(inbound.chat_id, BotMessage(text=say("button_expired", language)))
                 return
+        elif inbound.kind == "text" and too_long(text):
+            language = detect_language(text[:200]) or language
+            await output.send(inbound.chat_id, BotMessage(text=say("too_long", language)))
+            return
         elif inbound.kind == "unsupported":
             await output.send(inbound.chat_id, BotMessage(text=say("text_only", language)))
             return
@@ -243,7 +262,9 @@ class TelegramInput(InputChannel):
             message_id=str(inbound.update_id),
             metadata=build_metadata(PLATFORM, inbound.user_id, default_language, location),
         )
-        await on_new_message(message)
+        await self.guard.handle(on_new_message, message)
+        if not output.sent:  # Rasa swallowed a failure (e.g. the action server is down)
+            await output.send(inbound.chat_id, BotMessage(text=say("error", language)))
         await memory.learn(inbound.user_id, *output.sent_texts)
 
     async def _command(

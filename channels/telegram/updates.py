@@ -43,6 +43,17 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _check_types(data: Mapping[str, Any], *checks: tuple[str, type | tuple[type, ...]]) -> None:
+    """Refuses a field that is present with a type the Bot API never sends there.
+
+    Raises:
+        UpdateError: Naming the field.
+    """
+    for name, kind in checks:
+        if name in data and (not isinstance(data[name], kind) or isinstance(data[name], bool)):
+            raise UpdateError(f"{name} has the wrong type")
+
+
 def _location(message: Mapping[str, Any]) -> tuple[float, float] | None:
     location = _mapping(message.get("location")) or _mapping(
         _mapping(message.get("venue")).get("location")
@@ -54,10 +65,11 @@ def _location(message: Mapping[str, Any]) -> tuple[float, float] | None:
 
 
 def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
+    _check_types(message, ("chat", Mapping), ("from", Mapping), ("text", str))
     chat = _mapping(message.get("chat"))
     sender = _mapping(message.get("from"))
     chat_id = chat.get("id")
-    if not isinstance(chat_id, int):
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool):
         raise UpdateError("message without chat.id")
     base: dict[str, Any] = {
         "update_id": update_id,
@@ -91,20 +103,25 @@ def parse_update(data: Any) -> Inbound:
         What to act on.
 
     Raises:
-        UpdateError: When it is not an object with an integer ``update_id``.
+        UpdateError: When it is not an object with an integer ``update_id``, lacks
+            a field it needs, or has a field of a type the Bot API never sends.
     """
-    if not isinstance(data, Mapping) or not isinstance(data.get("update_id"), int):
+    update_id = data.get("update_id") if isinstance(data, Mapping) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
         raise UpdateError("not an update: integer update_id required")
-    update_id: int = data["update_id"]
+    _check_types(data, ("message", Mapping), ("callback_query", Mapping))
     if isinstance(data.get("message"), Mapping):
         return _from_message(update_id, data["message"])
     query = _mapping(data.get("callback_query"))
     if query:
+        _check_types(query, ("message", Mapping), ("from", Mapping), ("data", str))
         message = _mapping(query.get("message"))
         sender = _mapping(query.get("from"))
         chat_id = _mapping(message.get("chat")).get("id", sender.get("id"))
         callback_data = query.get("data")
-        if not isinstance(chat_id, int) or not isinstance(query.get("id"), str):
+        if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+            raise UpdateError("callback_query without id or chat")
+        if not isinstance(query.get("id"), str):
             raise UpdateError("callback_query without id or chat")
         return Inbound(
             update_id=update_id,

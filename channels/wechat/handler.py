@@ -21,7 +21,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from wechatpy.crypto import WeChatCrypto
 
+from bot.language import detect_language
 from channels.common.catalog import WELCOME_TOPICS, LanguageMemory, say
+from channels.common.limits import body_too_large, too_long
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
@@ -124,12 +126,11 @@ class WeChatInput(InputChannel):
                 return await self._receive(request, on_new_message)
             except parse.WeChatRequestError as exc:
                 logger.warning("Refused WeChat request from %s: %s", request.ip, exc.reason)
-                return response.text(
-                    "forbidden" if exc.status == 403 else "bad request", status=exc.status
-                )
+                label = {403: "forbidden", 413: "too large"}.get(exc.status, "bad request")
+                return response.text(f"{label}: {exc.reason}", status=exc.status)
             except Exception:  # noqa: BLE001 - no input may produce a 5xx
                 logger.exception("Refused WeChat request from %s: unreadable", request.ip)
-                return response.text("bad request", status=400)
+                return response.text("bad request: unreadable message", status=400)
 
         @hook.listener("before_server_stop")
         async def drain(*_: Any) -> None:
@@ -142,8 +143,8 @@ class WeChatInput(InputChannel):
         """Checks the request; returns the (decrypted) message fields and nonce freshness."""
         args = request.args
         timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
-        if len(request.body or b"") > self.settings.max_body_bytes:
-            raise parse.BadRequest("body too large")
+        if body_too_large(request.body, self.settings.max_body_bytes):
+            raise parse.TooLarge(f"body over {self.settings.max_body_bytes} bytes")
         parse.verify_signature(self.settings.token, args.get("signature"), timestamp, nonce)
         parse.verify_timestamp(timestamp, time.time(), self.settings.timestamp_window)
         window = 2 * self.settings.timestamp_window
@@ -195,6 +196,8 @@ class WeChatInput(InputChannel):
             return response.text(SUCCESS)
         if inbound.action == "text_only":
             return passive(say("text_only", language))
+        if inbound.action == "rasa" and too_long(inbound.text):
+            return passive(say("too_long", detect_language(inbound.text[:200]) or language))
         if inbound.action == "welcome":
             welcome = BotMessage(
                 text=say("welcome", None),
@@ -230,8 +233,8 @@ class WeChatInput(InputChannel):
                 return response.text(SUCCESS)
             if outcome.error is not None:
                 return passive(say("error", await memory.recall(inbound.user, language)))
-            if not outcome.messages:
-                return response.text(SUCCESS)
+            if not outcome.messages:  # Rasa swallowed a failure (e.g. action server down)
+                return passive(say("error", language))
             await memory.learn(inbound.user, *(m.text for m in outcome.messages))
             language = await memory.recall(inbound.user, language)
             reply = await self._render(inbound.user, outcome.messages, language)
@@ -293,12 +296,10 @@ class WeChatInput(InputChannel):
     ) -> None:
         """Sends replies that missed the passive window through the customer-service API."""
         language = await LanguageMemory(self.store, PLATFORM).recall(user, DEFAULT_LANGUAGE)
-        if error is not None:
+        if error is not None or not replies:
             text = say("error", language)
-        elif replies:
+        else:
             await LanguageMemory(self.store, PLATFORM).learn(user, *(m.text for m in replies))
             language = await LanguageMemory(self.store, PLATFORM).recall(user, language)
             text = await self._render(user, replies, language)
-        else:
-            return
         await self.sender.send_texts(user, render.split_for_customer_service(text))

@@ -53,6 +53,12 @@ class Forbidden(WeChatRequestError):
     status = 403
 
 
+class TooLarge(WeChatRequestError):
+    """A body over the size limit (413)."""
+
+    status = 413
+
+
 def signature(token: str, timestamp: str, nonce: str, *extra: str) -> str:
     """WeChat's SHA-1 over the sorted, concatenated parts."""
     parts = sorted([token, timestamp, nonce, *extra])
@@ -186,8 +192,17 @@ def register(msg_type: str, event: bool = False) -> Callable[[Reader], Reader]:
 
 
 def _field(message: Mapping[str, Any], name: str) -> str:
+    """A field's text; "" when absent.
+
+    Raises:
+        BadRequest: When the field is not plain text (nested, repeated or with attributes).
+    """
     value = message.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadRequest(f"{name} must be text")
+    return value.strip()
 
 
 def intent_for_key(key: str) -> str | None:

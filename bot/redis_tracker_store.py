@@ -1,0 +1,170 @@
+"""Conversations in Redis, each expiring a while after its last message.
+
+Rasa's own ``RedisTrackerStore`` uses a synchronous client without a socket
+timeout, inside the event loop: a Redis that hangs stops the whole server.
+``SafeRedisTrackerStore`` stores the same JSON (one key per conversation, the
+tracker as Rasa serialises it) with ``redis.asyncio``, short timeouts and a few
+retries, and keeps Redis memory flat: every save renews the key's expiry
+(``record_exp``), so a conversation silent that long is forgotten, and keeps only
+the last ``max_sessions`` conversation sessions (Rasa reads only the last one;
+slots carry over into a new session), so a visitor who keeps coming back does not
+grow one key without bound.
+
+While the task holds the conversation's lock from ``SafeRedisLockStore`` (as
+``Agent.handle_message`` does), the write is fenced: it happens only if that lock
+is still ours, so a server that lost its lock cannot overwrite newer state.
+
+Key: ``<prefix>tracker:<conversation id>`` with a prefix starting ``kw:``.
+Configured in ``endpoints.redis.yml``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.core.lock_store import LockError
+from rasa.core.tracker_store import RedisTrackerStore, SerializedTrackerAsText, TrackerStore
+from rasa.shared.core.trackers import (
+    DialogueStateTracker,
+    get_trackers_for_conversation_sessions,
+)
+
+from bot.redis_async import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
+from bot.redis_lock_store import CURRENT_HOLD, fenced_set, server_identity
+
+logger = logging.getLogger(__name__)
+
+#: A day: a visitor who comes back the next morning is still remembered.
+DEFAULT_RECORD_EXP = 24 * 3600
+#: The current conversation session and the one before it.
+DEFAULT_MAX_SESSIONS = 2
+
+
+class StaleTrackerWrite(LockError):
+    """A tracker was not saved because this server no longer holds the conversation's lock."""
+
+
+class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
+    """Trackers in Redis with an expiry, an async client and fenced writes.
+
+    Rasa builds it from ``endpoints.yml`` as
+    ``SafeRedisTrackerStore(host=<url>, domain=..., event_broker=..., **options)``.
+
+    Args:
+        domain: The domain (Rasa sets it after loading the model).
+        host: The endpoint's ``url``: a Redis URL.
+        event_broker: Optional event broker.
+        client: A ``redis.asyncio`` client; overrides ``host``.
+        key_prefix: Start of every key; must start with ``kw:``.
+        record_exp: Seconds a conversation is kept after its last save.
+        max_sessions: Conversation sessions kept per conversation (the latest ones).
+        socket_timeout: Seconds to wait for Redis per command.
+        retries: Retries after a connection error or timeout.
+        **kwargs: Passed to Rasa's ``TrackerStore``.
+
+    Raises:
+        ValueError: When neither a URL nor a client is given, or an option is invalid.
+    """
+
+    def __init__(
+        self,
+        domain: Any = None,
+        host: str | None = None,
+        event_broker: Any = None,
+        client: Any = None,
+        key_prefix: str = "kw:",
+        record_exp: float | str = DEFAULT_RECORD_EXP,
+        max_sessions: int | str = DEFAULT_MAX_SESSIONS,
+        socket_timeout: float | str = DEFAULT_TIMEOUT,
+        retries: int | str = DEFAULT_RETRIES,
+        **kwargs: Any,
+    ) -> None:
+        key_prefix = str(key_prefix or "kw:")
+        if not key_prefix.startswith("kw:"):
+            raise ValueError(f"tracker store: key_prefix must start with 'kw:', got {key_prefix!r}")
+        self.record_exp = int(float(record_exp))
+        if self.record_exp < 60:
+            raise ValueError(f"tracker store: record_exp must be 60 s or more, not {record_exp!r}")
+        self.max_sessions = int(max_sessions)
+        if self.max_sessions < 1:
+            raise ValueError(f"tracker store: max_sessions must be 1 or more, not {max_sessions!r}")
+        if client is None:
+            if not host:
+                raise ValueError("tracker store: set 'url' to a Redis URL (e.g. ${REDIS_URL})")
+            client = connect_async(str(host), float(socket_timeout), int(retries))
+        self.client = client
+        self.server = server_identity(client)
+        self.key_prefix = f"{key_prefix}tracker:"
+        super().__init__(domain, event_broker, **kwargs)
+
+    def _key(self, sender_id: str) -> str:
+        return self.key_prefix + sender_id
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Saves the conversation, merged with what is stored, and renews its expiry.
+
+        Raises:
+            StaleTrackerWrite: When the conversation's lock was lost meanwhile.
+            redis.exceptions.RedisError: When Redis does not answer.
+        """
+        await self.stream_events(tracker)
+        key = self._key(tracker.sender_id)
+        stored = await self.client.get(key)
+        if stored is not None:
+            prior = self.deserialise_tracker(tracker.sender_id, stored)
+            if prior is not None:
+                tracker = RedisTrackerStore._merge_trackers(prior, tracker)
+        serialised = self.serialise_tracker(self._latest_sessions(tracker))
+        hold = CURRENT_HOLD.get()
+        if hold is None or hold.conversation_id != tracker.sender_id or hold.server != self.server:
+            await self.client.set(key, serialised, ex=self.record_exp)
+            return
+        if not await fenced_set(self.client, hold, key, serialised, self.record_exp):
+            raise StaleTrackerWrite(
+                f"not saving '{tracker.sender_id}': lock ticket {hold.ticket} is no longer held"
+            )
+
+    def _latest_sessions(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
+        """The tracker cut down to its last ``max_sessions`` conversation sessions."""
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        if len(sessions) <= self.max_sessions:
+            return tracker
+        events = [event for session in sessions[-self.max_sessions :] for event in session.events]
+        return DialogueStateTracker.from_events(
+            tracker.sender_id,
+            events,
+            tracker.slots.values(),
+            sender_source=tracker.sender_source,
+            max_event_history=tracker._max_event_history,
+        )
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """Returns the latest conversation session, or None when there is none."""
+        return await self._retrieve(sender_id, fetch_all_sessions=False)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """Returns every stored session of the conversation."""
+        return await self._retrieve(conversation_id, fetch_all_sessions=True)
+
+    async def _retrieve(
+        self, sender_id: str, fetch_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        stored = await self.client.get(self._key(sender_id))
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        if tracker is None or fetch_all_sessions:
+            return tracker
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        return sessions[-1] if len(sessions) > 1 else tracker
+
+    async def keys(self) -> Iterable[str]:
+        """Returns the stored conversation ids (SCAN, not KEYS)."""
+        start = len(self.key_prefix)
+        return [key[start:] async for key in self.client.scan_iter(match=self.key_prefix + "*")]
+
+    async def close(self) -> None:
+        """Closes the connection pool."""
+        await self.client.close()

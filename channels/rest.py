@@ -1,0 +1,123 @@
+"""Rasa's REST channel (``/webhooks/rest/webhook``) behind the same guard as the platforms.
+
+Rasa's ``RestInput`` answers ``[]`` when processing fails and waits for as long as
+processing takes. This subclass keeps its URL, request and response format
+(streaming included) and sends every message through a ``MessageGuard``: past
+the per-user rate limit, while Redis or the conversation lock is away, or after
+``reply_timeout`` seconds (default 10), the response is one polite text in the
+user's language (from the text, else ``metadata.default_language``, else both)
+instead of an empty list. Any other failure answers the catalog's ``error`` text.
+
+Registered in credentials.yml as ``channels.rest.RestInput:`` (instead of ``rest:``),
+with an optional ``reply_timeout``.
+
+Before any of that, a POST must be a JSON object with a non-empty string
+``sender`` and a string ``message`` (``metadata`` an object, ``input_channel`` a
+string, when present): anything else gets 400 with the reason, a body over
+``MAX_BODY_BYTES`` 413, and a message over ``MAX_MESSAGE_CHARS`` the polite
+``too_long`` text instead of an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.common.catalog import say
+from channels.common.config import optional_float
+from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
+from channels.common.runner import MessageGuard, reply_language
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REPLY_TIMEOUT = 10.0
+
+
+def request_problem(body: bytes | None) -> tuple[int, str] | None:
+    """What is wrong with a REST request body, as (status, reason); None when nothing is.
+
+    Pure: the body is parsed here, before Rasa's handler reads it.
+    """
+    if body_too_large(body):
+        return 413, f"body over {MAX_BODY_BYTES} bytes"
+    try:
+        data = json.loads(body or b"")
+    except (ValueError, RecursionError) as exc:
+        return 400, f"body is not JSON: {type(exc).__name__}"
+    if not isinstance(data, dict):
+        return 400, "body must be a JSON object"
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not sender.strip():
+        return 400, "sender must be a non-empty string"
+    if not isinstance(message, str):
+        return 400, "message must be a string"
+    if data.get("metadata") is not None and not isinstance(data["metadata"], dict):
+        return 400, "metadata must be an object"
+    if data.get("input_channel") is not None and not isinstance(data["input_channel"], str):
+        return 400, "input_channel must be a string"
+    return None
+
+
+class RestInput(RasaRestInput):
+    """The REST channel, with the rate limit and polite replies on outages and timeouts.
+
+    Args:
+        guard: The message guard; one with ``reply_timeout`` from the environment
+            when omitted.
+    """
+
+    def __init__(self, guard: MessageGuard | None = None) -> None:
+        self.guard = guard or MessageGuard(timeout=DEFAULT_REPLY_TIMEOUT)
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
+        """Reads the optional ``reply_timeout`` (seconds, 1–120).
+
+        Raises:
+            ChannelConfigError: When the value is not a number in range.
+        """
+        timeout = optional_float(credentials, "reply_timeout", DEFAULT_REPLY_TIMEOUT, 1.0, 120.0)
+        return cls(MessageGuard(timeout=timeout))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's REST routes, with every message going through the guard."""
+
+        async def guarded(message: UserMessage) -> None:
+            try:
+                await self.guard.handle(on_new_message, message)
+            except Exception:  # noqa: BLE001 - the caller gets a text, not an empty list
+                logger.exception("REST message of %s failed", message.sender_id)
+                text = say("error", reply_language(message))
+                await message.output_channel.send_text_message(message.sender_id, text)
+                return
+            if not getattr(message.output_channel, "messages", True):
+                # No reply at all: Rasa swallowed a failure (e.g. the action server is down).
+                text = say("error", reply_language(message))
+                await message.output_channel.send_text_message(message.sender_id, text)
+
+        hook = super().blueprint(guarded)
+
+        @hook.middleware("request")
+        async def refuse_malformed(request: Request) -> HTTPResponse | None:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            problem = request_problem(request.body)
+            if problem is not None:
+                logger.warning("Refused REST request from %s: %s", request.ip, problem[1])
+                error = "too large" if problem[0] == 413 else "bad request"
+                return response.json({"error": error, "reason": problem[1]}, problem[0])
+            data = json.loads(request.body)
+            if too_long(data["message"]):
+                text = say("too_long", reply_language(UserMessage(data["message"][:200])))
+                return response.json([{"recipient_id": data["sender"], "text": text}])
+            return None
+
+        return hook

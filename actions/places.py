@@ -1,14 +1,24 @@
-"""Which venue a question is about: named, through an activity, or nearest to a location."""
+"""Which venue a question is about: named, through an activity, or nearest to a location.
+
+``VenueAction`` is the base of the actions that answer about one venue (directions,
+address): it finds the venue, or lists the venues when the question names none.
+"""
 
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_values, first_entity, latest_metadata
+from actions.common import entity_values, first_entity, latest_metadata, reply_language
+from actions.config import current_time
+from actions.content import get_content
+from actions.render import venue_lines
+from actions.unanswered import note_unanswered
 from bot.content.model import Content, Venue
 
 
@@ -56,3 +66,36 @@ def asked_venue(content: Content, tracker: Tracker, now: datetime) -> Optional[V
         return nearest_venue(content, float(location["lat"]), float(location["lon"]))
     except (KeyError, TypeError, ValueError):
         return None
+
+
+class VenueAction(Action, ABC):
+    """Answers about the venue a question names; lists the venues when it names none.
+
+    Subclasses set ``action_name`` and ``list_response`` (a response with an
+    ``{items}`` slot for the venue list) and implement ``answer``.
+    """
+
+    action_name: str
+    list_response: str
+
+    def name(self) -> Text:
+        """Returns the action name used in domain.yml."""
+        return self.action_name
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str) -> None:
+        """Sends the answer about ``venue`` in ``lang``."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Finds the venue and answers, or lists the venues."""
+        note_unanswered(tracker)
+        lang = reply_language(tracker)
+        content = get_content()
+        venue = asked_venue(content, tracker, current_time())
+        if venue is None:
+            dispatcher.utter_message(response=self.list_response, items=venue_lines(content.venues.values(), lang))
+        else:
+            self.answer(dispatcher, tracker, venue, lang)
+        return []

@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import origin_entity, reply_language
-from actions.config import current_time
-from actions.content import get_content
-from actions.places import asked_venue
-from actions.render import route_text, venue_lines
-from actions.unanswered import note_unanswered
+from actions.common import origin_entity
+from actions.places import VenueAction
+from actions.render import route_text
+from bot.content.model import Venue
 
 
-class ActionAnswerTransport(Action):
+class ActionAnswerTransport(VenueAction):
     """Answers ask_transport from the venues' directions in content/venues.yml."""
 
-    def name(self) -> Text:
-        """Returns the action name used in domain.yml."""
-        return "action_answer_transport"
+    action_name = "action_answer_transport"
+    list_response = "utter_transport_ask_venue"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        """Sends directions to the asked venue, or asks which venue."""
-        note_unanswered(tracker)
-        lang = reply_language(tracker)
-        content = get_content()
-        venue = asked_venue(content, tracker, current_time())
-        if venue is None:
-            dispatcher.utter_message(
-                response="utter_transport_ask_venue", items=venue_lines(content.venues.values(), lang)
-            )
-            return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str) -> None:
+        """Sends directions to the venue: from the visitor's origin, or by metro, bus and taxi."""
         dispatcher.utter_message(
             response="utter_transport_route",
             venue=venue.name.get(lang),
             address=venue.address.get(lang),
             route=route_text(venue, lang, origin_entity(tracker)),
         )
-        return []

@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import reply_language
-from actions.config import current_time
-from actions.content import get_content
-from actions.places import asked_venue
-from actions.render import map_link, venue_lines
-from actions.unanswered import note_unanswered
+from actions.places import VenueAction
+from actions.render import map_link
+from bot.content.model import Venue
 
 
-class ActionAnswerVenue(Action):
+class ActionAnswerVenue(VenueAction):
     """Answers ask_venue from content/venues.yml."""
 
-    def name(self) -> Text:
-        """Returns the action name used in domain.yml."""
-        return "action_answer_venue"
+    action_name = "action_answer_venue"
+    list_response = "utter_venue_list"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        """Sends the asked venue's facts, or the list of venues."""
-        note_unanswered(tracker)
-        lang = reply_language(tracker)
-        content = get_content()
-        venue = asked_venue(content, tracker, current_time())
-        if venue is None:
-            dispatcher.utter_message(
-                response="utter_venue_list", items=venue_lines(content.venues.values(), lang)
-            )
-            return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str) -> None:
+        """Sends the venue's address, hours and map link, and a map pin for channels that show one."""
         dispatcher.utter_message(
             response="utter_venue",
             name=venue.name.get(lang),
@@ -42,9 +25,7 @@ class ActionAnswerVenue(Action):
             hours=venue.opening_hours.get(lang),
             map=map_link(venue),
         )
-        # Channels that can show a map pin (Telegram's sendVenue, Kakao's card) use this.
         dispatcher.utter_message(json_message={"venue": {
             "lat": venue.location.lat, "lon": venue.location.lon,
             "title": venue.name.get(lang), "address": venue.address.get(lang), "url": map_link(venue),
         }})
-        return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import LANGUAGE_SLOT, first_entity, reply_language
@@ -52,9 +52,11 @@ class ActionChangeLanguage(Action):
     ) -> List[Dict[Text, Any]]:
         """Sets the language slot and confirms in the new language."""
         target = first_entity(tracker, "target_language")
-        if target in SUPPORTED:
-            # The confirmation is a separate step so it renders with the new slot value.
-            return [SlotSet(LANGUAGE_SLOT, target), FollowupAction("utter_language_changed")]
-        if target is None:
-            return [SlotSet(LANGUAGE_SLOT, reply_language(tracker)), FollowupAction("utter_language_changed")]
-        return [FollowupAction("utter_language_unsupported")]
+        if target is not None and target not in SUPPORTED:
+            dispatcher.utter_message(response="utter_language_unsupported")
+            return []
+        language = target or reply_language(tracker)
+        # Responses render with the slots as they were before this action's events,
+        # so the confirmation names its language instead of relying on the slot.
+        dispatcher.utter_message(response=f"utter_language_changed_{language}")
+        return [SlotSet(LANGUAGE_SLOT, language)]

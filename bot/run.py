@@ -200,10 +200,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print("The action server did not start.", file=sys.stderr)
             return 1
         if args.shell:
-            return subprocess.call([python, "-m", "rasa", "shell", "--model", str(MODEL),
+            return subprocess.call([python, "-m", "bot.rasa_server", "shell", "--model", str(MODEL),
                                     "--endpoints", endpoints], env=env)
         server = subprocess.Popen([
-            python, "-m", "rasa", "run", "--model", str(MODEL), "--interface", host, "--port", port,
+            python, "-m", "bot.rasa_server", "run", "--model", str(MODEL), "--interface", host, "--port", port,
             "--credentials", str(EFFECTIVE_CREDENTIALS), "--endpoints", endpoints,
         ], env=env)
         processes.append(server)

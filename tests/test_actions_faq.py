@@ -1,7 +1,7 @@
 """FAQ answers per topic, the overview, the human handoff, the fallback and language switches."""
 
 import pytest
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 
 from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
@@ -57,16 +57,17 @@ def test_fallback_offers_topics_otherwise(fixed_clock) -> None:
 
 
 @pytest.mark.parametrize("target", ["ko", "zh"])
-def test_change_language_sets_the_slot_then_confirms(target) -> None:
+def test_change_language_sets_the_slot_and_confirms_in_the_new_language(target) -> None:
     tracker = make_tracker("请用韩语", "change_language", [entity("target_language", target)], language="zh")
-    _, events = run_action(ActionChangeLanguage(), tracker)
-    assert events == [SlotSet("language", target), FollowupAction("utter_language_changed")]
+    messages, events = run_action(ActionChangeLanguage(), tracker)
+    assert events == [SlotSet("language", target)]
+    assert messages[0]["response"] == f"utter_language_changed_{target}"
 
 
 def test_english_is_declined_politely() -> None:
     tracker = make_tracker("English please", "change_language", [entity("target_language", "en")], language="ko")
-    _, events = run_action(ActionChangeLanguage(), tracker)
-    assert events == [FollowupAction("utter_language_unsupported")]
+    messages, events = run_action(ActionChangeLanguage(), tracker)
+    assert events == [] and messages[0]["response"] == "utter_language_unsupported"
 
 
 def test_session_start_takes_the_channels_default_language() -> None:

@@ -46,4 +46,7 @@ def test_channel_default_language_when_the_first_message_has_no_signal(agent) ->
 def test_change_language_switches_the_reply(agent) -> None:
     result = ask(agent, "请用韩语回答", sender="switch")
     assert result["intent"] == "change_language" and result["language"] == "ko"
+    assert len(result["replies"]) == 1, "one confirmation, then the bot listens"
     assert_language(reply_texts(result)[0], "ko")
+    following = ask(agent, "北陵公园晚上开吗", sender="switch")
+    assert following["replies"], "the conversation goes on after a switch"

@@ -1,0 +1,183 @@
+"""The load generator: a separate process posting prepared requests to 127.0.0.1.
+
+    python -m bench.loadgen SPEC.json RESULT.json
+
+SPEC: ``channel``, ``targets`` (base URLs on 127.0.0.1; virtual user v talks to
+target v mod n, so with in-memory stores a sender stays on one worker),
+``concurrency``, ``count`` and ``seconds`` (both bounds apply), ``warmup``,
+``messages`` ([language, text] pairs), ``conversation_length``, ``prefix``,
+``secrets``, ``timeout``. Every request is built (and, for WeChat, encrypted)
+before the clock starts. RESULT: latencies of the answered requests, counts by
+outcome, elapsed time and the achieved rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+
+from bench.payloads import Request, build, classify, open_wechat_reply
+
+
+def check_targets(targets: list[str]) -> None:
+    """Refuses any target that is not on 127.0.0.1.
+
+    Raises:
+        ValueError: For another host.
+    """
+    for target in targets:
+        if urlparse(target).hostname not in ("127.0.0.1", "localhost"):
+            raise ValueError(f"load targets must be on 127.0.0.1, got {target}")
+
+
+def plan(spec: dict[str, Any]) -> list[list[Request]]:
+    """The requests of each virtual user, in order."""
+    messages, channel = spec["messages"], spec["channel"]
+    per_user = -(-spec["count"] // spec["concurrency"])
+    length = max(1, spec.get("conversation_length", 5))
+    now = time.time()
+    queues = []
+    for vu in range(spec["concurrency"]):
+        queue = []
+        for serial in range(per_user):
+            language, text = messages[(vu * 37 + serial) % len(messages)]
+            queue.append(
+                build(
+                    channel,
+                    spec["secrets"],
+                    vu,
+                    serial,
+                    serial // length,
+                    text,
+                    language,
+                    spec["prefix"],
+                    now,
+                )
+            )
+        queues.append(queue)
+    return queues
+
+
+async def _post(session: aiohttp.ClientSession, base: str, request: Request) -> tuple:
+    async with session.post(
+        base + request.path, data=request.body, params=request.params, headers=request.headers
+    ) as reply:
+        return reply.status, await reply.read()
+
+
+async def run(spec: dict[str, Any]) -> dict[str, Any]:
+    """Warms up, then runs the closed-loop load; returns the raw figures."""
+    targets, channel = spec["targets"], spec["channel"]
+    check_targets(targets)
+    timeout = aiohttp.ClientTimeout(total=spec.get("timeout", 30))
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    warm = (
+        plan(
+            {
+                **spec,
+                "prefix": spec["prefix"] + "-warm",
+                "concurrency": len(targets),
+                "count": max(spec.get("warmup", 0), 0),
+            }
+        )
+        if spec.get("warmup")
+        else []
+    )
+    queues = plan(spec)
+    outcomes: dict[str, int] = {}
+    latencies: list[float] = []
+    samples: list[bytes] = []
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        for index, queue in enumerate(warm):
+            for request in queue:
+                try:
+                    await _post(session, targets[index % len(targets)], request)
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    pass
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        deadline = started + spec["seconds"]
+        last = [started]
+
+        async def user(vu: int) -> None:
+            base = targets[vu % len(targets)]
+            for request in queues[vu]:
+                if time.perf_counter() >= deadline:
+                    return
+                sent = time.perf_counter()
+                try:
+                    status, body = await _post(session, base, request)
+                    kind = classify(channel, status, body)
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    kind, body = "error", b""
+                done = time.perf_counter()
+                last[0] = max(last[0], done)
+                outcomes[kind] = outcomes.get(kind, 0) + 1
+                if kind in ("answer", "success", "empty"):
+                    latencies.append(1000.0 * (done - sent))
+                if kind == "answer" and len(samples) < 20:
+                    samples.append(body)
+
+        await asyncio.gather(*(user(vu) for vu in range(spec["concurrency"])))
+        client_cpu = time.process_time() - cpu_started
+    elapsed = last[0] - started
+    completed = sum(outcomes.values())
+    checked = _check_samples(channel, spec["secrets"], samples)
+    return {
+        "channel": channel,
+        "targets": len(targets),
+        "concurrency": spec["concurrency"],
+        "completed": completed,
+        "outcomes": outcomes,
+        "elapsed_s": elapsed,
+        "rate_per_s": completed / elapsed if elapsed > 0 else None,
+        "answered_per_s": len(latencies) / elapsed if elapsed > 0 else None,
+        "latencies_ms": latencies,
+        "client_cpu_s": client_cpu,
+        "samples_checked": checked,
+        "sample_reply": _sample_text(channel, spec["secrets"], samples),
+    }
+
+
+def _check_samples(channel: str, secrets: dict[str, str], samples: list[bytes]) -> dict[str, int]:
+    """How many sampled WeChat replies decrypt with a valid signature (others: parse as JSON)."""
+    good = 0
+    for body in samples:
+        if channel == "wechat":
+            good += open_wechat_reply(secrets, body)[0]
+        else:
+            try:
+                json.loads(body)
+                good += 1
+            except ValueError:
+                pass
+    return {"sampled": len(samples), "valid": good}
+
+
+def _sample_text(channel: str, secrets: dict[str, str], samples: list[bytes]) -> str:
+    if not samples:
+        return ""
+    if channel == "wechat":
+        return open_wechat_reply(secrets, samples[0])[1][:300]
+    return samples[0].decode("utf-8", "replace")[:300]
+
+
+def main(argv: list[str]) -> int:
+    """Reads the spec, runs it, writes the result."""
+    spec_path, result_path = argv
+    with open(spec_path, encoding="utf-8") as handle:
+        spec = json.load(handle)
+    result = asyncio.run(run(spec))
+    with open(result_path, "w", encoding="utf-8") as handle:
+        json.dump(result, handle, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

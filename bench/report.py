@@ -1,0 +1,338 @@
+"""docs/benchmarks.md from a run's figures. Pure: figures in, Markdown out.
+
+The summary table has, for each measure, our figure, stock Rasa's figure and the
+ratio (ours ÷ stock); latency rows compare every channel with stock Rasa's REST
+channel at the same concurrency. Details, targets, method and charts follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bench.method import method_notes
+from bench.stats import mean_sd, ratio
+from bench.targets import MB, dig, rows
+
+CHANNEL_NAMES = {
+    "wechat": "WeChat safe mode",
+    "kakao": "Kakao skill",
+    "telegram": "Telegram webhook",
+    "rest": "REST",
+}
+Row = tuple[str, float | None, float | None, str]
+
+
+def fmt(value: float | None, kind: str) -> str:
+    """A figure for the table: pct (0.97 → 97.0 %), f1, ms, rate, s, mb, x (ratio)."""
+    if value is None:
+        return "–"
+    return {
+        "pct": f"{100 * value:.1f} %",
+        "f1": f"{value:.3f}",
+        "ms": f"{value:.1f} ms",
+        "rate": f"{value:.1f} msg/s",
+        "s": f"{value:.1f} s",
+        "mb": f"{value / MB:.0f} MB",
+        "x": f"{value:.2f}×",
+        "cores": f"{value:.2f}",
+    }.get(kind, f"{value:g}")
+
+
+def understanding_rows(figures: dict[str, Any]) -> list[Row]:
+    """Held-out, cross-validation and out-of-scope rows, per language."""
+    held, cv = (
+        dig(figures, "understanding", "heldout") or {},
+        dig(figures, "understanding", "cv") or {},
+    )
+    out: list[Row] = []
+    for lang in ("zh", "ko"):
+        out.append(
+            (
+                f"Held-out intent accuracy ({lang})",
+                dig(held, "ours", lang, "accuracy"),
+                dig(held, "stock", lang, "accuracy"),
+                "pct",
+            )
+        )
+        out.append(
+            (
+                f"Held-out macro-F1 ({lang})",
+                dig(held, "ours", lang, "macro_f1"),
+                dig(held, "stock", lang, "macro_f1"),
+                "f1",
+            )
+        )
+    for lang in ("zh", "ko"):
+        folds = dig(cv, "ours", "folds")
+        out.append(
+            (
+                f"{folds or '–'}-fold CV intent accuracy ({lang})",
+                dig(cv, "ours", lang, "accuracy"),
+                dig(cv, "stock", lang, "accuracy"),
+                "pct",
+            )
+        )
+        out.append(
+            (
+                f"{folds or '–'}-fold CV macro-F1 ({lang})",
+                dig(cv, "ours", lang, "macro_f1"),
+                dig(cv, "stock", lang, "macro_f1"),
+                "f1",
+            )
+        )
+    for lang in ("zh", "ko"):
+        for measure in ("precision", "recall"):
+            out.append(
+                (
+                    f"Out-of-scope {measure}, held-out ({lang})",
+                    dig(held, "ours", lang, "oos", measure),
+                    dig(held, "stock", lang, "oos", measure),
+                    "pct",
+                )
+            )
+    for lang in ("zh", "ko"):
+        out.append(
+            (
+                f"NLU parse per message, in-process ({lang})",
+                dig(held, "ours", lang, "parse_ms"),
+                dig(held, "stock", lang, "parse_ms"),
+                "ms",
+            )
+        )
+    return out
+
+
+def serving_rows(figures: dict[str, Any]) -> list[Row]:
+    """Latency, throughput, start-up, memory and training rows."""
+    ours, stock = dig(figures, "serving", "ours") or {}, dig(figures, "serving", "stock") or {}
+    out: list[Row] = []
+    for channel, by_concurrency in (ours.get("latency") or {}).items():
+        for concurrency, run in by_concurrency.items():
+            for p in ("p50", "p95", "p99"):
+                out.append(
+                    (
+                        f"{CHANNEL_NAMES[channel]} latency {p}, concurrency {concurrency}",
+                        dig(run, "summary", p),
+                        dig(stock, "latency", "rest", concurrency, "summary", p),
+                        "ms",
+                    )
+                )
+    for channel, by_workers in (ours.get("throughput") or {}).items():
+        for workers, run in by_workers.items():
+            out.append(
+                (
+                    f"{CHANNEL_NAMES[channel]} throughput, {workers} worker(s)",
+                    run.get("answered_per_s"),
+                    dig(stock, "throughput", "rest", workers, "answered_per_s"),
+                    "rate",
+                )
+            )
+    for who, label in (("rasa", "Rasa server"), ("actions", "Action server")):
+        out.append(
+            (
+                f"{label} CPU per message (REST, concurrency 1)",
+                dig(ours, "latency", "rest", "1", "cpu_ms", who),
+                dig(stock, "latency", "rest", "1", "cpu_ms", who),
+                "ms",
+            )
+        )
+    out.append(
+        (
+            "Start to first answer (ours: `make run`, both servers)",
+            dig(ours, "startup", "first_answer_s"),
+            dig(stock, "startup", "first_answer_s"),
+            "s",
+        )
+    )
+    out.append(
+        (
+            "Rasa server process start to first answer",
+            dig(ours, "startup", "rasa_first_answer_s"),
+            dig(stock, "startup", "rasa_first_answer_s"),
+            "s",
+        )
+    )
+    for who, label in (("rasa", "Rasa server"), ("actions", "Action server")):
+        out.append(
+            (
+                f"{label} resident memory (VmRSS, with children, after the loads)",
+                dig(ours, "memory", who, "VmRSS"),
+                dig(stock, "memory", who, "VmRSS"),
+                "mb",
+            )
+        )
+    out.append(
+        (
+            "Rasa server peak resident memory (VmHWM)",
+            dig(ours, "memory", "rasa", "VmHWM"),
+            dig(stock, "memory", "rasa", "VmHWM"),
+            "mb",
+        )
+    )
+    out.append(
+        (
+            "Training time (`rasa train`, empty cache)",
+            dig(figures, "training", "ours", "seconds"),
+            dig(figures, "training", "stock", "seconds"),
+            "s",
+        )
+    )
+    return out
+
+
+def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in body]
+    return "\n".join(lines)
+
+
+def summary_table(figures: dict[str, Any]) -> str:
+    """Every measure: ours, stock Rasa, ratio."""
+    body = [
+        (label, fmt(o, kind), fmt(s, kind), fmt(ratio(o, s), "x"))
+        for label, o, s, kind in understanding_rows(figures) + serving_rows(figures)
+    ]
+    return table(("Measure", "Korea Week Assistant", "Stock Rasa", "Ratio (ours ÷ stock)"), body)
+
+
+def targets_table(figures: dict[str, Any]) -> str:
+    """Each target of the issue: our value, met or missed."""
+    status = {True: "met", False: "**missed**", None: "not measured"}
+    body = [
+        (
+            r["target"],
+            "–" if r["value"] is None else f"{r['value']:.1f}{r['unit']}",
+            status[r["met"]],
+        )
+        for r in rows(figures)
+    ]
+    return table(("Target", "Ours", "Status"), body)
+
+
+def latency_table(figures: dict[str, Any]) -> str:
+    """Every load run: requests, outcomes and percentiles."""
+    body = []
+    for kind in ("ours", "ours_redis", "stock"):
+        for channel, by_c in (dig(figures, "serving", kind, "latency") or {}).items():
+            for concurrency, run in by_c.items():
+                s = run["summary"]
+                outcomes = ", ".join(f"{k} {v}" for k, v in sorted(run["outcomes"].items()))
+                body.append(
+                    (
+                        kind,
+                        CHANNEL_NAMES[channel],
+                        concurrency,
+                        str(s["n"]),
+                        outcomes,
+                        fmt(s["p50"], "ms"),
+                        fmt(s["p95"], "ms"),
+                        fmt(s["p99"], "ms"),
+                        fmt(s["max"], "ms"),
+                        fmt(run.get("answered_per_s"), "rate"),
+                        fmt(dig(run, "cpu_ms", "rasa"), "ms"),
+                        fmt(dig(run, "cpu_ms", "actions"), "ms"),
+                        fmt(dig(run, "cores", "other"), "cores"),
+                    )
+                )
+    return table(
+        (
+            "server",
+            "channel",
+            "concurrency",
+            "answered",
+            "outcomes",
+            "p50",
+            "p95",
+            "p99",
+            "max",
+            "rate",
+            "Rasa CPU/msg",
+            "actions CPU/msg",
+            "other busy cores",
+        ),
+        body,
+    )
+
+
+def cv_folds_line(figures: dict[str, Any]) -> str:
+    """Fold accuracies of our cross-validation, per language."""
+    parts = []
+    for lang in ("zh", "ko"):
+        folds = dig(figures, "understanding", "cv", "ours", lang, "fold_accuracy")
+        if folds:
+            spread = mean_sd(folds)
+            sd = f" ± {100 * spread['sd']:.1f}" if spread["sd"] is not None else ""
+            parts.append(
+                f"{lang}: "
+                + ", ".join(f"{100 * a:.1f}" for a in folds)
+                + f" % (mean {100 * spread['mean']:.1f}{sd})"
+            )
+    return "; ".join(parts) or "not run"
+
+
+def machine_table(machine: dict[str, Any]) -> str:
+    """CPU, cores, RAM, Python, Rasa, date."""
+    keys = (
+        ("cpu_model", "CPU"),
+        ("cores", "Cores"),
+        ("ram_gb", "RAM (GB)"),
+        ("python", "Python"),
+        ("rasa", "Rasa"),
+        ("tensorflow", "TensorFlow"),
+        ("os", "OS"),
+        ("date", "Date"),
+    )
+    return table(("", ""), [(label, str(machine.get(key, "–"))) for key, label in keys])
+
+
+def render(figures: dict[str, Any], charts: dict[str, str]) -> str:
+    """The whole docs/benchmarks.md."""
+    quick = figures.get("mode") == "quick"
+    epochs = dig(figures, "training", "stock", "config", "epochs")
+    parts = [
+        "# Benchmarks" + (" (quick smoke run — not representative)" if quick else ""),
+        "",
+        "Regenerated by `make bench` (`python -m bench`); raw figures in "
+        "[bench/benchmarks.json](bench/benchmarks.json). Do not edit by hand.",
+    ]
+    if quick:
+        parts += [
+            "",
+            f"> **Quick mode**: stock Rasa trained with {epochs} epochs instead of 100, "
+            "cross-validation on 2 folds of a subset, short loads; `make bench` for real figures.",
+        ]
+    parts += [
+        "",
+        "## Machine",
+        "",
+        machine_table(figures.get("machine") or {}),
+        "",
+        "## Targets",
+        "",
+        targets_table(figures),
+        "",
+        "## Ours against stock Rasa",
+        "",
+        summary_table(figures),
+        "",
+        "Latency rows compare each of our channels with stock Rasa's REST channel at the same "
+        "concurrency. Ratio below 1 means ours is smaller (faster, lighter); above 1, larger.",
+        "",
+        "## Every load run",
+        "",
+        latency_table(figures),
+    ]
+    if charts:
+        parts += ["", "## Charts", ""]
+        parts += [f"![{title}]({path})" for title, path in charts.items()]
+    parts += ["", "## Method", ""] + [
+        f"- {note}" for note in method_notes(figures, cv_folds_line(figures))
+    ]
+    if figures.get("log_findings"):
+        parts += ["", "## Server log findings", ""]
+        parts += [f"- {finding}" for finding in figures["log_findings"]]
+    if figures.get("notes"):
+        parts += ["", "## Notes from this run", ""] + [f"- {note}" for note in figures["notes"]]
+    return "\n".join(parts) + "\n"

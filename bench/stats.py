@@ -1,0 +1,53 @@
+"""Summaries of raw measurements: percentiles of latencies, rates, means. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks.
+
+    Returns:
+        None for an empty sequence.
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return float(ordered[0])
+    rank = (len(ordered) - 1) * q / 100.0
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (rank - low))
+
+
+def latency_summary(latencies_ms: Sequence[float]) -> dict[str, float | None]:
+    """p50/p95/p99, mean and max of latencies in milliseconds, plus the count."""
+    return {
+        "n": len(latencies_ms),
+        "p50": percentile(latencies_ms, 50),
+        "p95": percentile(latencies_ms, 95),
+        "p99": percentile(latencies_ms, 99),
+        "mean": sum(latencies_ms) / len(latencies_ms) if latencies_ms else None,
+        "max": max(latencies_ms) if latencies_ms else None,
+    }
+
+
+def mean_sd(values: Sequence[float]) -> dict[str, float | None]:
+    """Mean and sample standard deviation (None where undefined)."""
+    if not values:
+        return {"mean": None, "sd": None}
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return {"mean": mean, "sd": None}
+    var = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+    return {"mean": mean, "sd": math.sqrt(var)}
+
+
+def ratio(ours: float | None, stock: float | None) -> float | None:
+    """Ours ÷ stock, or None when either is missing or stock is zero."""
+    if ours is None or stock is None or stock == 0:
+        return None
+    return ours / stock

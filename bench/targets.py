@@ -1,0 +1,109 @@
+"""The issue's targets, checked against a run's figures. Pure.
+
+``rows`` lists every target with our value and whether it is met (None when the
+figure is missing, e.g. a stage was skipped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MB = 2**20
+
+
+def dig(data: Any, *path: Any) -> Any:
+    """``data[path[0]][path[1]]...``, or None where any step is missing."""
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def best_throughput(figures: dict[str, Any], kind: str, channel: str) -> float | None:
+    """The highest answered-per-second rate over the worker counts measured."""
+    runs = dig(figures, "serving", kind, "throughput", channel) or {}
+    rates = [r.get("answered_per_s") for r in runs.values() if r.get("answered_per_s") is not None]
+    return max(rates) if rates else None
+
+
+def _row(
+    name: str, value: float | None, limit: float, higher_is_better: bool, unit: str
+) -> dict[str, Any]:
+    met = None if value is None else (value >= limit if higher_is_better else value <= limit)
+    sign = "≥" if higher_is_better else "≤"
+    return {"target": f"{name} {sign} {limit:g}{unit}", "value": value, "unit": unit, "met": met}
+
+
+def rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every target of the issue with our value and met / missed / not measured."""
+    held = dig(figures, "understanding", "heldout") or {}
+    result = []
+    for language in ("zh", "ko"):
+        accuracy = dig(held, "ours", language, "accuracy")
+        result.append(
+            _row(
+                f"Held-out intent accuracy ({language})",
+                None if accuracy is None else 100 * accuracy,
+                95,
+                True,
+                " %",
+            )
+        )
+    ours_ko, stock_ko = dig(held, "ours", "ko", "accuracy"), dig(held, "stock", "ko", "accuracy")
+    margin = None if ours_ko is None or stock_ko is None else 100 * (ours_ko - stock_ko)
+    result.append(_row("Korean accuracy above stock Rasa", margin, 5, True, " points"))
+    wechat = dig(figures, "serving", "ours", "latency", "wechat") or {}
+    result.append(
+        _row(
+            "WeChat safe-mode p50 at concurrency 1",
+            dig(wechat, "1", "summary", "p50"),
+            25,
+            False,
+            " ms",
+        )
+    )
+    result.append(
+        _row(
+            "WeChat safe-mode p99 at concurrency 1",
+            dig(wechat, "1", "summary", "p99"),
+            100,
+            False,
+            " ms",
+        )
+    )
+    result.append(
+        _row(
+            "WeChat safe-mode p99 at concurrency 16",
+            dig(wechat, "16", "summary", "p99"),
+            500,
+            False,
+            " ms",
+        )
+    )
+    result.append(
+        _row(
+            "Throughput (WeChat, best of 1/2 workers)",
+            best_throughput(figures, "ours", "wechat"),
+            100,
+            True,
+            " msg/s",
+        )
+    )
+    result.append(
+        _row(
+            "Cold start to first answer (`make run`)",
+            dig(figures, "serving", "ours", "startup", "first_answer_s"),
+            10,
+            False,
+            " s",
+        )
+    )
+    rss = dig(figures, "serving", "ours", "memory", "rasa", "VmRSS")
+    result.append(
+        _row("Rasa server resident memory", None if rss is None else rss / MB, 700, False, " MB")
+    )
+    result.append(
+        _row("Training time", dig(figures, "training", "ours", "seconds"), 120, False, " s")
+    )
+    return result

@@ -31,6 +31,8 @@ from bot.content import check_content
 
 MODEL = Path(os.environ.get("KW_MODEL", "models/korea-week.tar.gz"))
 EFFECTIVE_CREDENTIALS = Path("credentials.effective.yml")
+# Written when KW_ACTIONS_PORT moves the action server off endpoints.yml's 5055.
+EFFECTIVE_ENDPOINTS = Path("endpoints.effective.yml")
 EMBEDDED_ENDPOINTS = "endpoints.yml"
 REDIS_ENDPOINTS = "endpoints.redis.yml"
 
@@ -50,7 +52,12 @@ def choose_endpoints(environ: Mapping[str, str], actions_port: str) -> Tuple[str
     if environ.get("KW_ENDPOINTS"):
         return environ["KW_ENDPOINTS"], {}
     if not environ.get("REDIS_URL", "").strip():
-        return EMBEDDED_ENDPOINTS, {}
+        if actions_port == "5055":  # the port endpoints.yml names
+            return EMBEDDED_ENDPOINTS, {}
+        EFFECTIVE_ENDPOINTS.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8"
+        )
+        return str(EFFECTIVE_ENDPOINTS), {}
     defaults = {
         "KW_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook",
         "KW_REDIS_PREFIX": "kw:",

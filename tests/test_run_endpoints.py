@@ -32,3 +32,12 @@ def test_redis_answers() -> None:
     assert redis_answers("redis://127.0.0.1:6379/0")
     assert not redis_answers("redis://127.0.0.1:1/0")
     assert not redis_answers("not a url")
+
+
+def test_embedded_mode_follows_a_moved_action_server(tmp_path, monkeypatch) -> None:
+    import bot.run as run_module
+
+    monkeypatch.setattr(run_module, "EFFECTIVE_ENDPOINTS", tmp_path / "endpoints.effective.yml")
+    path, extra = run_module.choose_endpoints({}, "5155")
+    assert extra == {} and "127.0.0.1:5155/webhook" in open(path, encoding="utf-8").read()
+    assert run_module.choose_endpoints({}, "5055")[0] == run_module.EMBEDDED_ENDPOINTS

@@ -16,7 +16,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help bootstrap model run chat test test-fast validate test-stories test-nlu lint lock clean faq-eval bench bench-quick
+.PHONY: help bootstrap model run chat test test-fast validate test-stories test-nlu lint lock clean faq-eval bench bench-quick reliability
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,8 +65,11 @@ bench: $(STAMP) ## Benchmarks against stock Rasa (~30 min): docs/benchmarks.md, 
 bench-quick: $(STAMP) ## Benchmark smoke run (reduced epochs, short loads): results/bench-quick/
 	$(PY) -m bench --quick
 
+reliability: $(MODEL) ## Hostile input, duplicates, faults, 5-minute load, abuse (~15 min): docs/reliability.md
+	$(PY) -m reliability
+
 lint: $(STAMP) ## Byte-compile every module (syntax check)
-	$(PY) -m compileall -q bot actions channels bench tests
+	$(PY) -m compileall -q bot actions channels bench reliability tests
 
 lock: ## Re-pin requirements.lock from requirements.in (needs the registry)
 	@py=$$(.ci/find-python310) || exit 1; rm -rf /tmp/kw-lock && $$py -m venv /tmp/kw-lock && \

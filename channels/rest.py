@@ -35,6 +35,7 @@ from channels.common.catalog import say
 from channels.common.config import optional_float
 from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
 from channels.common.runner import MessageGuard, reply_language
+from channels.common.turns import Turns
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class RestInput(RasaRestInput):
 
     def __init__(self, guard: MessageGuard | None = None) -> None:
         self.guard = guard or MessageGuard(timeout=DEFAULT_REPLY_TIMEOUT)
+        self.turns = Turns()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
@@ -91,6 +93,10 @@ class RestInput(RasaRestInput):
         """Rasa's REST routes, with every message going through the guard."""
 
         async def guarded(message: UserMessage) -> None:
+            async with self.turns.turn(str(message.sender_id)):  # in arrival order
+                await answer(message)
+
+        async def answer(message: UserMessage) -> None:
             try:
                 await self.guard.handle(on_new_message, message)
             except Exception:  # noqa: BLE001 - the caller gets a text, not an empty list

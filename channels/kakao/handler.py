@@ -34,6 +34,7 @@ from channels.common.runner import (
     secrets_equal,
 )
 from channels.common.store import KeyValueStore, create_store
+from channels.common.turns import Turns
 from channels.kakao import skill
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class KakaoInput(InputChannel):
         self.settings = settings
         self._store = store
         self.keeper = TaskKeeper()
+        self.turns = Turns()
 
     @property
     def store(self) -> KeyValueStore:
@@ -132,7 +134,9 @@ class KakaoInput(InputChannel):
                 logger.warning("Refused Kakao skill request from %s: %s", request.ip, exc)
                 reason = str(exc) or type(exc).__name__
                 return response.json({"error": "bad request", "reason": reason}, status=400)
-            return response.json(await self._answer(request_data, on_new_message))
+            async with self.turns.turn(request_data.user_id):  # in arrival order
+                answer = await self._answer(request_data, on_new_message)
+            return response.json(answer)
 
         hook.add_route(receive, "/webhook", methods=["POST"], name="receive")
         hook.add_route(receive, "/webhook/<secret:str>", methods=["POST"], name="receive_path")

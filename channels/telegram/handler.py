@@ -39,6 +39,7 @@ from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
 from channels.common.replies import BotMessage, Button, parse_bot_message
 from channels.common.runner import MessageGuard, build_metadata, secrets_equal
 from channels.common.store import KeyValueStore, create_store, mark_once
+from channels.common.turns import Turns
 from channels.telegram import render
 from channels.telegram.sender import RateLimiter, Sender
 from channels.telegram.updates import SHORT_KEY_PREFIX, Inbound, UpdateError, parse_update
@@ -143,6 +144,7 @@ class TelegramInput(InputChannel):
         self._sender: Sender | None = None
         self._bot_id = settings.token.split(":", 1)[0]
         self.guard = MessageGuard()
+        self.turns = Turns()
 
     @property
     def store(self) -> KeyValueStore:
@@ -187,23 +189,8 @@ class TelegramInput(InputChannel):
                 logger.warning("Refused unparsable Telegram update from %s: %s", request.ip, exc)
                 reason = str(exc) or type(exc).__name__
                 return response.json({"ok": False, "description": reason}, status=400)
-            key = f"telegram:update:{self._bot_id}:{inbound.update_id}"
-            if not await mark_once(self.store, key, DEDUP_TTL):
-                logger.info("Telegram update %s already processed", inbound.update_id)
-                return response.json({"ok": True})
-            try:
-                await self.process(inbound, on_new_message)
-            except Exception:  # noqa: BLE001 - unmark and let Telegram deliver it again
-                logger.exception(
-                    "Telegram update %s failed; answering 500 so Telegram retries",
-                    inbound.update_id,
-                )
-                try:
-                    await self.store.delete(key)
-                except Exception:  # noqa: BLE001
-                    logger.exception("Could not unmark update %s", inbound.update_id)
-                return response.json({"ok": False}, status=500)
-            return response.json({"ok": True})
+            async with self.turns.turn(str(inbound.chat_id)):  # the chat's updates in order
+                return await self._take(inbound, on_new_message)
 
         @hook.listener("before_server_stop")
         async def close(*_: Any) -> None:
@@ -211,6 +198,27 @@ class TelegramInput(InputChannel):
                 await self._sender.bot.shutdown()
 
         return hook
+
+    async def _take(
+        self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        """Processes an update once; on failure unmarks it and answers 500 so Telegram retries."""
+        key = f"telegram:update:{self._bot_id}:{inbound.update_id}"
+        if not await mark_once(self.store, key, DEDUP_TTL):
+            logger.info("Telegram update %s already processed", inbound.update_id)
+            return response.json({"ok": True})
+        try:
+            await self.process(inbound, on_new_message)
+        except Exception:  # noqa: BLE001 - unmark and let Telegram deliver it again
+            logger.exception(
+                "Telegram update %s failed; answering 500 so Telegram retries", inbound.update_id
+            )
+            try:
+                await self.store.delete(key)
+            except Exception:  # noqa: BLE001
+                logger.exception("Could not unmark update %s", inbound.update_id)
+            return response.json({"ok": False}, status=500)
+        return response.json({"ok": True})
 
     async def process(
         self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]

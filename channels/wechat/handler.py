@@ -32,6 +32,7 @@ from channels.common.runner import (
     run_within_budget,
 )
 from channels.common.store import KeyValueStore, create_store, mark_once
+from channels.common.turns import Turns
 from channels.wechat import parse, render
 from channels.wechat.sender import CustomerService
 from channels.wechat.settings import WeChatSettings
@@ -74,6 +75,7 @@ class WeChatInput(InputChannel):
         )
         self._aes = parse.decode_aes_key(settings.aes_key) if settings.aes_key else b""
         self.keeper = TaskKeeper()
+        self.turns = Turns()
 
     @property
     def store(self) -> KeyValueStore:
@@ -139,22 +141,24 @@ class WeChatInput(InputChannel):
 
         return hook
 
-    async def _authenticate(self, request: Request) -> tuple[dict[str, Any], bool]:
-        """Checks the request; returns the (decrypted) message fields and nonce freshness."""
+    def _authenticate(self, request: Request) -> dict[str, Any]:
+        """Checks the request's signatures and timestamp; returns the (decrypted) message fields.
+
+        Nothing here awaits, so the message's turn (``_receive``) is taken in arrival
+        order; the nonce is checked for reuse once the turn is ours.
+        """
         args = request.args
         timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
         if body_too_large(request.body, self.settings.max_body_bytes):
             raise parse.TooLarge(f"body over {self.settings.max_body_bytes} bytes")
         parse.verify_signature(self.settings.token, args.get("signature"), timestamp, nonce)
         parse.verify_timestamp(timestamp, time.time(), self.settings.timestamp_window)
-        window = 2 * self.settings.timestamp_window
-        fresh = await mark_once(self.store, f"wechat:nonce:{timestamp}:{nonce}", window)
         outer = parse.parse_xml(request.body or b"")
         encrypted = args.get("encrypt_type", "").lower() == "aes"
         if not self._aes:
             if "MsgType" not in outer:
                 raise parse.BadRequest("encrypted message but WECHAT_AES_KEY is not set")
-            return outer, fresh
+            return outer
         if not encrypted:
             raise parse.BadRequest("plain message while in safe mode")
         envelope = outer.get("Encrypt")
@@ -163,13 +167,24 @@ class WeChatInput(InputChannel):
         parse.verify_signature(
             self.settings.token, args.get("msg_signature"), timestamp, nonce, envelope
         )
-        return parse.parse_xml(parse.decrypt(envelope, self._aes, self.settings.appid)), fresh
+        return parse.parse_xml(parse.decrypt(envelope, self._aes, self.settings.appid))
 
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        fields, fresh_nonce = await self._authenticate(request)
-        inbound = parse.parse_inbound(fields)
+        inbound = parse.parse_inbound(self._authenticate(request))
+        async with self.turns.turn(inbound.user):  # the user's messages in arrival order
+            return await self._answer(request, inbound, on_new_message)
+
+    async def _answer(
+        self,
+        request: Request,
+        inbound: parse.Inbound,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
+        window = 2 * self.settings.timestamp_window
+        fresh_nonce = await mark_once(self.store, f"wechat:nonce:{timestamp}:{nonce}", window)
         dedup_key = f"wechat:msg:{inbound.dedup_key}"
         if not fresh_nonce:
             # A reused nonce is a replay unless it repeats a message already taken
@@ -178,7 +193,6 @@ class WeChatInput(InputChannel):
                 logger.info("WeChat retry of %s with a reused nonce ignored", inbound.dedup_key)
                 return response.text(SUCCESS)
             raise parse.Forbidden("nonce seen before")
-        nonce = request.args.get("nonce", "")
         encrypt = bool(self._crypto) and request.args.get("encrypt_type", "").lower() == "aes"
 
         def passive(text: str) -> HTTPResponse:

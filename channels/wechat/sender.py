@@ -4,13 +4,15 @@ Uses wechatpy's client (synchronous, run in a worker thread) against a
 configurable API base URL. The access token is shared: it is cached in the
 channel store (Redis when ``REDIS_URL`` is set) until five minutes before it
 expires, fetched by one caller at a time, and refreshed once when WeChat says it
-is invalid.
+is invalid. When the store fails (Redis away), the process uses a token of its
+own instead, so a late answer is still delivered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from wechatpy import WeChatClient
@@ -80,6 +82,7 @@ class CustomerService:
         self._store = store
         self._key = f"wechat:token:{appid}"
         self._lock: asyncio.Lock | None = None
+        self._own: tuple[str, float] | None = None
 
     async def access_token(self, stale: str | None = None) -> str:
         """Returns the cached token, fetching a new one when absent or ``stale``.
@@ -89,7 +92,27 @@ class CustomerService:
 
         Returns:
             A token.
+
+        Raises:
+            WeChatClientException: When WeChat refuses to issue one.
         """
+        try:
+            return await self._shared_token(stale)
+        except WeChatClientException:
+            raise
+        except Exception:  # noqa: BLE001 - the store failed; the answer must still go out
+            logger.warning("Token cache unavailable; using this process's own token", exc_info=True)
+            return await self._own_token(stale)
+
+    async def _own_token(self, stale: str | None) -> str:
+        """A token kept in this process only, for while the store is away."""
+        if self._own is not None and self._own[0] != stale and self._own[1] > time.monotonic():
+            return self._own[0]
+        token, lifetime = await asyncio.to_thread(self._client.fetch_token)
+        self._own = (token, time.monotonic() + max(60.0, lifetime - TOKEN_MARGIN))
+        return token
+
+    async def _shared_token(self, stale: str | None) -> str:
         cached = await self._store.get(self._key)
         if cached and cached != stale:
             return str(cached)
@@ -106,11 +129,23 @@ class CustomerService:
                     return waited
             try:
                 token, lifetime = await asyncio.to_thread(self._client.fetch_token)
+            except BaseException:
+                await self._release(lock_key)
+                raise
+            logger.info("Fetched a WeChat access token valid for %.0f s", lifetime)
+            self._own = (token, time.monotonic() + max(60.0, lifetime - TOKEN_MARGIN))
+            try:
                 await self._store.set(self._key, token, max(60.0, lifetime - TOKEN_MARGIN))
-                logger.info("Fetched a WeChat access token valid for %.0f s", lifetime)
-                return token
-            finally:
-                await self._store.delete(lock_key)
+            except Exception:  # noqa: BLE001 - the token is good; only the sharing failed
+                logger.warning("Could not cache the WeChat access token", exc_info=True)
+            await self._release(lock_key)
+            return token
+
+    async def _release(self, lock_key: str) -> None:
+        try:
+            await self._store.delete(lock_key)
+        except Exception:  # noqa: BLE001 - the lock expires by itself (LOCK_TTL)
+            logger.warning("Could not release %s", lock_key, exc_info=True)
 
     async def _wait_for_other_process(self, stale: str | None) -> str | None:
         for _ in range(int(LOCK_TTL / 0.25)):

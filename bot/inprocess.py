@@ -56,6 +56,10 @@ async def load_agent(model: Path = DEFAULT_MODEL) -> Any:
     from rasa.core.agent import load_agent as rasa_load_agent
     from rasa.utils.log_utils import configure_structlog
 
+    from bot.rasa_server import install
+
+    install()  # the same Rasa fixes as the server (bot.rasa_server)
+
     # Outside Rasa's own CLI nothing configures structlog, which then prints every
     # debug line; honour LOG_LEVEL (Rasa's variable) with WARNING as the default.
     configure_structlog(logging.getLevelName(os.environ.get("LOG_LEVEL", "WARNING")))

@@ -35,6 +35,11 @@ EFFECTIVE_CREDENTIALS = Path("credentials.effective.yml")
 EFFECTIVE_ENDPOINTS = Path("endpoints.effective.yml")
 EMBEDDED_ENDPOINTS = "endpoints.yml"
 REDIS_ENDPOINTS = "endpoints.redis.yml"
+# Sanic reads a whole body before any connector sees it, up to 100 MB by default;
+# the connectors refuse bodies over 256 kB (channels.common.limits), so anything
+# past 1 MiB is cut off by Sanic itself (413) instead of being held in memory.
+# Operators may set SANIC_REQUEST_MAX_SIZE themselves.
+REQUEST_MAX_BYTES = 1024 * 1024
 
 
 def choose_endpoints(environ: Mapping[str, str], actions_port: str) -> Tuple[str, Dict[str, str]]:
@@ -191,7 +196,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     actions_port = os.environ.get("KW_ACTIONS_PORT", "5055")
     python = sys.executable
     endpoints, extra_env = choose_endpoints(os.environ, actions_port)
-    env = {**os.environ, **extra_env}
+    env = {"SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES), **os.environ, **extra_env}
     redis_url = os.environ.get("REDIS_URL", "").strip()
     if redis_url and not redis_answers(redis_url):
         print(f"Warning: Redis at {redis_location(redis_url)} does not answer yet; visitors get"
@@ -203,17 +208,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     processes = [action_server]
     try:
-        if not _wait_for(f"http://127.0.0.1:{actions_port}/health", action_server, 60):
-            print("The action server did not start.", file=sys.stderr)
-            return 1
         if args.shell:
+            if not _wait_for(f"http://127.0.0.1:{actions_port}/health", action_server, 60):
+                print("The action server did not start.", file=sys.stderr)
+                return 1
             return subprocess.call([python, "-m", "bot.rasa_server", "shell", "--model", str(MODEL),
                                     "--endpoints", endpoints], env=env)
+        # Both start at once: the Rasa server only calls the action server when a
+        # message comes, and each takes seconds to import (cold start, docs/benchmarks.md).
         server = subprocess.Popen([
             python, "-m", "bot.rasa_server", "run", "--model", str(MODEL), "--interface", host, "--port", port,
             "--credentials", str(EFFECTIVE_CREDENTIALS), "--endpoints", endpoints,
         ], env=env)
         processes.append(server)
+        if not _wait_for(f"http://127.0.0.1:{actions_port}/health", action_server, 60):
+            print("The action server did not start.", file=sys.stderr)
+            return 1
         if not _wait_for(f"http://127.0.0.1:{port}/", server, 180):
             print("The Rasa server did not start.", file=sys.stderr)
             return 1

@@ -30,3 +30,29 @@ def test_rejects_what_rasa_rejects(result) -> None:
     with pytest.raises(jsonschema.ValidationError) as raised:
         validate_action_result(None, result)
     assert "Failed to validate Action server response" in raised.value.message
+
+
+def test_a_conversation_that_trips_the_circuit_breaker_answers_once_actions_are_back(agent) -> None:
+    """Action server unreachable at a visitor's first message, then back: the next message is answered."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.utils.endpoints import EndpointConfig
+
+    from channels_support import free_port
+    from tests.conftest import assert_language, ask, reply_texts
+
+    loaded, loop = agent
+    processor = loaded.processor
+    working = processor.action_endpoint
+    processor.action_endpoint = EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
+    try:
+        during = ask(agent, "你好", sender="circuit-break-1")
+    finally:
+        processor.action_endpoint = working
+    assert during["replies"] == []
+    tracker = loop.run_until_complete(loaded.tracker_store.retrieve("circuit-break-1"))
+    assert tracker.latest_action_name == ACTION_LISTEN_NAME
+
+    after = ask(agent, "音乐会几点开始", sender="circuit-break-1")
+    texts = reply_texts(after)
+    assert texts, after
+    assert_language(" ".join(texts), "zh")

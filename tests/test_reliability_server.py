@@ -68,6 +68,22 @@ def test_the_rasa_http_api_is_off(running) -> None:
     assert set(statuses.values()) == {404}
 
 
+def test_a_body_past_the_server_limit_is_cut_off_by_the_server(running) -> None:
+    """bot.run caps Sanic's body size (1 MiB), so a huge body is never read into memory."""
+    import urllib.error
+    import urllib.request
+
+    assistant, _, _ = running
+    request = urllib.request.Request(f"{assistant.base_url}/webhooks/rest/webhook",
+                                     data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 413
+    # Sanic's own refusal, not the REST connector's (which reads the body first)
+    assert "exceeds the size limit" in refused.value.read().decode("utf-8", "replace")
+
+
 def test_a_light_load_in_both_languages_on_every_channel_gets_valid_replies(running) -> None:
     assistant, platforms, _ = running
     visitors = Visitors(assistant.base_url, platforms, SECRETS, questions(), SHORT.visitors,

@@ -126,7 +126,7 @@ async def test_rate_limiter_spaces_one_chat_and_caps_the_total() -> None:
         sleeps.append(seconds)
         now[0] += seconds
 
-    limiter = RateLimiter(per_chat=1.0, per_second=30, clock=lambda: now[0], sleep=sleep)
+    limiter = RateLimiter(per_chat=1.0, per_second=30, burst=1, clock=lambda: now[0], sleep=sleep)
     times = []
     for _ in range(3):
         await limiter.acquire(42)
@@ -136,6 +136,26 @@ async def test_rate_limiter_spaces_one_chat_and_caps_the_total() -> None:
     for chat in range(45):
         await limiter.acquire(1000 + chat)
     assert 100.99 < now[0] < 101.01 and len(sleeps) == 1
+
+
+async def test_rate_limiter_lets_a_short_burst_through_then_spaces_and_refills() -> None:
+    now = [10.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = RateLimiter(per_chat=1.0, per_second=30, burst=3, clock=lambda: now[0], sleep=sleep)
+    times = []
+    for _ in range(5):
+        await limiter.acquire(42)
+        times.append(round(now[0], 6))
+    assert times == [10.0, 10.0, 10.0, 11.0, 12.0]
+    now[0] = 20.0  # idle long enough to refill the whole burst
+    times = []
+    for _ in range(4):
+        await limiter.acquire(42)
+        times.append(round(now[0], 6))
+    assert times == [20.0, 20.0, 20.0, 21.0]
 
 
 def test_retry_seconds_reads_int_and_timedelta() -> None:
@@ -315,14 +335,16 @@ async def test_flood_control_429_is_waited_out_and_retried() -> None:
     assert len(fake.sent("sendMessage")) == 1
 
 
-async def test_messages_to_one_chat_are_spaced_by_the_per_chat_interval() -> None:
+async def test_messages_to_one_chat_are_spaced_by_the_per_chat_interval_after_the_burst() -> None:
     update = fixture_json("telegram", "message_text_ko.json")
     update["message"]["text"] = "many 답변"
-    async with telegram(per_chat_interval="0.25") as (url, _, fake, _):
+    async with telegram(per_chat_interval="0.25", per_chat_burst="2") as (url, _, fake, _):
         await send(url, update)
     times = [t for method, t in fake.times if method == "sendMessage"]
     assert len(times) == 5
-    assert all(b - a >= 0.15 for a, b in zip(times, times[1:], strict=False))
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert gaps[0] < 0.15, gaps  # the burst of two goes out together
+    assert all(gap >= 0.15 for gap in gaps[1:]), gaps
 
 
 async def test_failed_processing_returns_500_and_is_retried_not_lost() -> None:

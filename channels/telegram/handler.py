@@ -63,6 +63,7 @@ class TelegramSettings:
     api_base_url: str = DEFAULT_API_BASE_URL
     per_chat_interval: float = 1.0
     per_second: float = 30.0
+    per_chat_burst: int = 3
     map_provider: str = "google"
 
     @classmethod
@@ -78,6 +79,7 @@ class TelegramSettings:
             api_base_url=optional_str(credentials, "api_base_url", DEFAULT_API_BASE_URL),
             per_chat_interval=optional_float(credentials, "per_chat_interval", 1.0, 0.0, 10.0),
             per_second=optional_float(credentials, "per_second", 30.0, 1.0, 30.0),
+            per_chat_burst=int(optional_float(credentials, "per_chat_burst", 3, 1, 20)),
             map_provider=optional_choice(credentials, "map_provider", "google", ("amap", "google")),
         )
 
@@ -158,7 +160,11 @@ class TelegramInput(InputChannel):
         """The rate-limited sender, created on first use (no network until a call)."""
         if self._sender is None:
             bot = Bot(self.settings.token, base_url=self.settings.api_base_url)
-            limiter = RateLimiter(self.settings.per_chat_interval, int(self.settings.per_second))
+            limiter = RateLimiter(
+                self.settings.per_chat_interval,
+                int(self.settings.per_second),
+                self.settings.per_chat_burst,
+            )
             self._sender = Sender(bot, limiter)
         return self._sender
 

@@ -32,6 +32,7 @@ def test_restored_arrays_predict_the_same_probabilities(fitted) -> None:
     restored = restore_arrays(LogisticRegression(C=10), classifier_arrays(clf))
     assert list(restored.classes_) == list(clf.classes_)
     np.testing.assert_array_equal(restored.predict_proba(features), clf.predict_proba(features))
+    assert restored.coef_.T.flags["C_CONTIGUOUS"]  # what sklearn multiplies by, without a copy
 
 
 def _component(tmp_path, name: str = "clf") -> tuple:

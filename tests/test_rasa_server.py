@@ -56,3 +56,20 @@ def test_a_conversation_that_trips_the_circuit_breaker_answers_once_actions_are_
     texts = reply_texts(after)
     assert texts, after
     assert_language(" ".join(texts), "zh")
+
+
+def test_remembered_event_lookup_gives_what_rasa_gives() -> None:
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.rasa_server import remembering_resolver
+
+    resolve = remembering_resolver(Event.resolve_by_type)
+    for name in ("action", "user", "slot"):
+        assert resolve(name) is resolve(name) is {"action": ActionExecuted, "user": UserUttered, "slot": SlotSet}[name]
+    for cls in all_subclasses(Event):
+        assert resolve(cls.type_name).type_name == cls.type_name
+    with pytest.raises(ValueError):
+        resolve("no_such_event")
+    assert resolve("no_such_event", SlotSet) is SlotSet
+    assert resolve("topic") is None

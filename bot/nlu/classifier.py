@@ -50,7 +50,10 @@ def classifier_arrays(clf: Any) -> Dict[str, np.ndarray]:
 def restore_arrays(clf: Any, arrays: Any) -> Any:
     """Puts saved arrays back on an unfitted ``LogisticRegression``; returns it."""
     clf.classes_ = np.asarray(arrays["classes"], dtype=object)
-    clf.coef_ = np.asarray(arrays["coef"])
+    # Column-major, so that ``coef_.T`` (what sklearn multiplies by) is C-contiguous:
+    # scipy copies a non-contiguous operand on every product, 0.5 ms a message for
+    # our 25 x 22,000 coefficients; contiguous it takes 0.01 ms. Same numbers out.
+    clf.coef_ = np.asfortranarray(arrays["coef"])
     clf.intercept_ = np.asarray(arrays["intercept"])
     clf.n_features_in_ = int(arrays["n_features_in"])
     clf.n_iter_ = np.zeros(1, dtype=np.int32)

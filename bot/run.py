@@ -172,6 +172,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--shell", action="store_true", help="chat in this terminal instead of serving")
     args = parser.parse_args(argv)
 
+    if not Path("credentials.yml").is_file():
+        print("Refusing to start: no credentials.yml here; run from the repository root"
+              " (`make run` does).", file=sys.stderr)
+        return 1
+
     content_dir = Path(os.environ.get("KW_CONTENT_DIR", "content"))
     problems = check_content(content_dir)
     if problems:
@@ -196,6 +201,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     actions_port = os.environ.get("KW_ACTIONS_PORT", "5055")
     python = sys.executable
     endpoints, extra_env = choose_endpoints(os.environ, actions_port)
+    if not Path(endpoints).is_file():
+        # Rasa would start without it and keep every store in memory, silently.
+        print(f"Refusing to start: endpoints file {endpoints} not found (run from the"
+              " repository root, or point KW_ENDPOINTS at the file).", file=sys.stderr)
+        return 1
     env = {"SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES), **os.environ, **extra_env}
     redis_url = os.environ.get("REDIS_URL", "").strip()
     if redis_url and not redis_answers(redis_url):

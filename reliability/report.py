@@ -409,50 +409,48 @@ Fixed in the connectors (`channels/`):
    read failed and the answer was dropped. It now falls back to a token of its
    own process while the store is away (`channels/wechat/sender.py`).
 
-Found in the dialogue, not in the connectors: after a language switch the
-bot repeated a fallback answer nine times and then never answered that visitor
-again (7 of 60 replayed held-out conversations); fixed at its cause in
-`actions/language.py` (no follow-up action). The same loop after a failed custom
-action is still open (see "Pending").
+Found in the dialogue and in Rasa, not in the connectors:
+
+10. **After a language switch** the bot repeated a fallback answer nine times
+    and then never answered that visitor again (7 of 60 replayed held-out
+    conversations); fixed at its cause in `actions/language.py` (no follow-up
+    action).
+11. **Conversations stayed dead after the action server was down** (18.1 s
+    "recovery" in the first full run, and only because the load's visitors
+    moved on). A failed `action_session_start` left a state no rule covers;
+    `RulePolicy` predicted the core fallback `action_fallback` (custom, so also
+    failing) until Rasa's circuit breaker stopped after 10 actions, without
+    logging `action_listen`. Rasa counts actions since the last `action_listen`,
+    so every later message of that conversation tripped the breaker at once and
+    got no answer, for the rest of the session. `bot/rasa_server.py` sets Rasa's
+    unused `on_circuit_break` hook to log `action_listen`, which ends the turn
+    the way every turn ends; the same fault under the same load then recovered
+    in 0.6 s, and `tests/test_rasa_server.py` replays it in-process (it fails
+    without the hook). The custom fallback, with its FAQ search and the
+    unanswered-questions log, stays.
+12. **Bodies up to 100 MB were read before a connector could refuse them**
+    (Sanic's default). `bot/run.py` sets `SANIC_REQUEST_MAX_SIZE` to 1 MiB, so
+    Sanic itself answers 413 past that (an operator's own value wins).
+13. **`bot/run.py` started outside the repository root** named
+    `endpoints.redis.yml` relative to the working directory; Rasa did not find
+    it and silently kept its stores in memory while the banner said "Redis". It
+    now refuses to start, saying why, when the endpoints file or
+    `credentials.yml` is not there.
 
 Fixed in the harness: a stale-timestamp case 301 s off drifted inside the
 5-minute window while it waited to be sent (now at least 330 s); requests that
 open new connections can overtake one another in aiohttp, so the order check
 opens every connection first and then writes the requests in order.
 
-### Pending
+### Known limits, left as they are
 
-- **Conversations stay dead after the action server was down** (dialogue:
-  `config.yml`). The core fallback action is the custom `action_fallback`,
-  which does not end the turn. When a custom action fails (the action server is
-  down), its events are lost, no rule covers the state, and `RulePolicy`
-  predicts `action_fallback` (also custom, also failing) again and again until
-  Rasa's circuit breaker stops after 10 actions. Rasa counts actions since the
-  last `action_listen`, so every later message of that conversation trips the
-  breaker at once: the visitor gets only the `error` text for the rest of the
-  session (120 minutes), even after the action server is back. This is why
-  "action server down" shows no recovery within 10 s above: new conversations
-  recover at once, the ones that met the outage do not. With
-  `core_fallback_action_name: action_default_fallback` (Rasa's built-in, which
-  runs without the action server and ends the turn), measured on a model
-  trained from that one-line change in a scratch directory, the same fault under
-  the same load recovered in 0.6 s (all 32 replies during the outage valid
-  within the window: 20 `error` texts, 12 answers that needed no custom action).
-  It needs a retrain and the conversation tests, so it is left to the dialogue's
-  owner.
 - **Rasa HTTP API**: it is off (404 for every route, including an anonymous
-  model upload). If it is ever needed, `bot/run.py` should add `--enable-api
-  --auth-token "$RASA_API_TOKEN"` only when that variable is set (401 for an
+  model upload), and `bot/run.py` has no switch for it. Rasa takes the token
+  only on the command line (`--auth-token`), where every local user can read it
+  in the process list; if the API is ever needed, start it behind the proxy
+  with `--enable-api --auth-token` from a protected launcher (401 for an
   anonymous or wrongly authenticated upload, as measured above), never
   `--enable-api` alone.
-- **Body size before the handler**: Sanic reads up to 100 MB before a connector
-  can refuse it; `SANIC_REQUEST_MAX_SIZE=1048576` in `bot/run.py`'s environment
-  (or `client_max_body_size` at the proxy) would cap that.
 - **REST has no credentials**: its per-user limit is per `sender`, which a
   caller chooses; keep it on 127.0.0.1 or behind the proxy.
-- **`bot/run.py` outside the repository root**: it names `endpoints.redis.yml`
-  relative to the working directory; started elsewhere, Rasa does not find it
-  and silently keeps its stores in memory while the banner still says "Redis"
-  (`make run` runs from the root; the harness links the file into its scratch
-  directory).
 """

@@ -108,7 +108,7 @@ def start_ours(
     extra_env: dict[str, str] | None = None,
     endpoints: Path | None = None,
 ) -> Stack:
-    """Starts ``python -m bot.run`` (action server, then Rasa) and waits for its first answer.
+    """Starts ``python -m bot.run`` (action server and Rasa) and waits for its first answer.
 
     Raises:
         RuntimeError: When it does not answer within START_TIMEOUT (see its log).
@@ -132,7 +132,7 @@ def start_ours(
     top = spawn([PYTHON, "-m", "bot.run"], env, log, cwd=folder)
     url = f"http://127.0.0.1:{port}"
     answered = first_answer(f"{url}/webhooks/rest/webhook", top, START_TIMEOUT)
-    rasa_pid = find_child(top.pid, "rasa run", 5.0)
+    rasa_pid = find_child(top.pid, "bot.rasa_server run", 5.0)  # Rasa's CLI with our fixes
     actions_pid = find_child(top.pid, "rasa_sdk", 5.0)
     if answered is None or rasa_pid is None or actions_pid is None:
         stop([top])

@@ -35,11 +35,13 @@ EFFECTIVE_CREDENTIALS = Path("credentials.effective.yml")
 EFFECTIVE_ENDPOINTS = Path("endpoints.effective.yml")
 EMBEDDED_ENDPOINTS = "endpoints.yml"
 REDIS_ENDPOINTS = "endpoints.redis.yml"
-# Sanic reads a whole body before any connector sees it, up to 100 MB by default;
-# the connectors refuse bodies over 256 kB (channels.common.limits), so anything
-# past 1 MiB is cut off by Sanic itself (413) instead of being held in memory.
-# Operators may set SANIC_REQUEST_MAX_SIZE themselves.
-REQUEST_MAX_BYTES = 1024 * 1024
+# Sanic reads a whole body before any connector sees it, up to 100 MB by default.
+# The connectors refuse bodies over 256 kB (channels.common.limits) with a 413 and
+# the reason; past 2 MiB Sanic itself refuses (413, or a closed connection when
+# the client is still sending), so no request holds more than that in memory.
+# The margin keeps "a 1 MB body" in the connectors' hands, where the reason is
+# given. Operators may set SANIC_REQUEST_MAX_SIZE themselves.
+REQUEST_MAX_BYTES = 2 * 1024 * 1024
 
 
 def choose_endpoints(environ: Mapping[str, str], actions_port: str) -> Tuple[str, Dict[str, str]]:

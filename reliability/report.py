@@ -429,13 +429,23 @@ Found in the dialogue and in Rasa, not in the connectors:
     without the hook). The custom fallback, with its FAQ search and the
     unanswered-questions log, stays.
 12. **Bodies up to 100 MB were read before a connector could refuse them**
-    (Sanic's default). `bot/run.py` sets `SANIC_REQUEST_MAX_SIZE` to 1 MiB, so
-    Sanic itself answers 413 past that (an operator's own value wins).
+    (Sanic's default). `bot/run.py` sets `SANIC_REQUEST_MAX_SIZE` to 2 MiB, so
+    Sanic itself refuses past that (an operator's own value wins). A first try at
+    1 MiB cut off the generated "1 MB" bodies too, and Sanic closed those
+    connections while the client was still sending: 82 requests got a reset
+    instead of a 413 with its reason. With the margin they reach the connectors'
+    413.
 13. **`bot/run.py` started outside the repository root** named
     `endpoints.redis.yml` relative to the working directory; Rasa did not find
     it and silently kept its stores in memory while the banner said "Redis". It
     now refuses to start, saying why, when the endpoints file or
     `credentials.yml` is not there.
+14. **The Telegram bot token was in the log**, 1,224 times in one run: httpx
+    logs every request's URL at INFO, and the Bot API puts the token in the URL.
+    `channels/telegram/sender.py` turns httpx's request lines off and adds a
+    filter that replaces the token with `<token>` in any record (the webhook
+    connector and the polling relay); `tests/test_channels_telegram.py` checks
+    the log of a real exchange with the fake Bot API.
 
 Fixed in the harness: a stale-timestamp case 301 s off drifted inside the
 5-minute window while it waited to be sent (now at least 330 s); requests that

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,7 +30,7 @@ from telegram.error import RetryAfter
 from channels.common.replies import BotMessage, Button, Venue, utf16_len
 from channels.common.store import MemoryStore
 from channels.telegram import TelegramInput, TelegramSettings, polling, render, updates
-from channels.telegram.sender import RateLimiter, retry_seconds
+from channels.telegram.sender import RateLimiter, TokenRedactor, retry_seconds
 
 SECRET = "tg-secret-token_2025"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -156,6 +157,16 @@ async def test_rate_limiter_lets_a_short_burst_through_then_spaces_and_refills()
         await limiter.acquire(42)
         times.append(round(now[0], 6))
     assert times == [20.0, 20.0, 20.0, 21.0]
+
+
+def test_token_redactor_rewrites_a_record_that_carries_the_secret(caplog: Any) -> None:
+    logger = logging.getLogger("kw.test.redactor")
+    logger.addFilter(TokenRedactor("123:ABCsecret"))
+    with caplog.at_level(logging.INFO, logger="kw.test.redactor"):
+        logger.info("HTTP Request: POST %s", "http://x/bot123:ABCsecret/sendMessage")
+        logger.info("nothing secret here")
+    assert "ABCsecret" not in caplog.text
+    assert "bot123:<token>/sendMessage" in caplog.text and "nothing secret here" in caplog.text
 
 
 def test_retry_seconds_reads_int_and_timedelta() -> None:
@@ -345,6 +356,15 @@ async def test_messages_to_one_chat_are_spaced_by_the_per_chat_interval_after_th
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert gaps[0] < 0.15, gaps  # the burst of two goes out together
     assert all(gap >= 0.15 for gap in gaps[1:]), gaps
+
+
+async def test_the_bot_token_never_reaches_the_log(caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="httpx")  # httpx logs every request URL at INFO
+    caplog.set_level(logging.DEBUG, logger="telegram")
+    async with telegram() as (url, _, fake, _):
+        assert await send(url, fixture_json("telegram", "message_text_ko.json")) == 200
+    assert fake.calls, "the reply went through the Bot API"
+    assert fake.token.split(":", 1)[1] not in caplog.text
 
 
 async def test_failed_processing_returns_500_and_is_retried_not_lost() -> None:

@@ -41,7 +41,7 @@ from channels.common.runner import MessageGuard, build_metadata, secrets_equal
 from channels.common.store import KeyValueStore, create_store, mark_once
 from channels.common.turns import Turns
 from channels.telegram import render
-from channels.telegram.sender import RateLimiter, Sender
+from channels.telegram.sender import RateLimiter, Sender, keep_token_out_of_logs
 from channels.telegram.updates import SHORT_KEY_PREFIX, Inbound, UpdateError, parse_update
 
 logger = logging.getLogger(__name__)
@@ -159,6 +159,7 @@ class TelegramInput(InputChannel):
     def sender(self) -> Sender:
         """The rate-limited sender, created on first use (no network until a call)."""
         if self._sender is None:
+            keep_token_out_of_logs(self.settings.token)
             bot = Bot(self.settings.token, base_url=self.settings.api_base_url)
             limiter = RateLimiter(
                 self.settings.per_chat_interval,

@@ -27,6 +27,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from channels.telegram.handler import DEFAULT_API_BASE_URL, SECRET_HEADER
+from channels.telegram.sender import keep_token_out_of_logs
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ async def main(settings: PollingSettings | None = None) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     logger.info("Polling Telegram and posting updates to %s", settings.webhook_url)
+    keep_token_out_of_logs(settings.token)  # getUpdates URLs carry the token, every 30 s
     timeout = aiohttp.ClientTimeout(total=120)
     async with (
         Bot(settings.token, base_url=settings.api_base_url) as bot,

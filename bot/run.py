@@ -37,11 +37,12 @@ EMBEDDED_ENDPOINTS = "endpoints.yml"
 REDIS_ENDPOINTS = "endpoints.redis.yml"
 # Sanic reads a whole body before any connector sees it, up to 100 MB by default.
 # The connectors refuse bodies over 256 kB (channels.common.limits) with a 413 and
-# the reason; past 2 MiB Sanic itself refuses (413, or a closed connection when
+# the reason; past 4 MiB Sanic itself refuses (413, or a closed connection when
 # the client is still sending), so no request holds more than that in memory.
-# The margin keeps "a 1 MB body" in the connectors' hands, where the reason is
-# given. Operators may set SANIC_REQUEST_MAX_SIZE themselves.
-REQUEST_MAX_BYTES = 2 * 1024 * 1024
+# The margin keeps a megabyte of text in the connectors' hands, where the reason
+# is given, even JSON-escaped (a Korean character is six bytes as \uXXXX).
+# Operators may set SANIC_REQUEST_MAX_SIZE themselves.
+REQUEST_MAX_BYTES = 4 * 1024 * 1024
 
 
 def choose_endpoints(environ: Mapping[str, str], actions_port: str) -> Tuple[str, Dict[str, str]]:

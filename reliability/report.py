@@ -429,12 +429,12 @@ Found in the dialogue and in Rasa, not in the connectors:
     without the hook). The custom fallback, with its FAQ search and the
     unanswered-questions log, stays.
 12. **Bodies up to 100 MB were read before a connector could refuse them**
-    (Sanic's default). `bot/run.py` sets `SANIC_REQUEST_MAX_SIZE` to 2 MiB, so
-    Sanic itself refuses past that (an operator's own value wins). A first try at
-    1 MiB cut off the generated "1 MB" bodies too, and Sanic closed those
-    connections while the client was still sending: 82 requests got a reset
-    instead of a 413 with its reason. With the margin they reach the connectors'
-    413.
+    (Sanic's default). `bot/run.py` sets `SANIC_REQUEST_MAX_SIZE` to 4 MiB, so
+    Sanic itself refuses past that (an operator's own value wins). Tries at
+    1 MiB and 2 MiB cut off some generated "1 MB" bodies too (a megabyte of
+    Korean text JSON-escaped is over 2 MiB), and Sanic closed those connections
+    while the client was still sending: 82, then 6 requests got a reset instead
+    of a 413 with its reason. With the margin they reach the connectors' 413.
 13. **`bot/run.py` started outside the repository root** named
     `endpoints.redis.yml` relative to the working directory; Rasa did not find
     it and silently kept its stores in memory while the banner said "Redis". It

@@ -69,9 +69,9 @@ def test_the_rasa_http_api_is_off(running) -> None:
 
 
 def test_a_body_past_the_server_limit_is_refused_before_it_is_read(running) -> None:
-    """bot.run caps Sanic's body size (2 MiB): a larger Content-Length gets 413 at once.
+    """bot.run caps Sanic's body size (4 MiB): a larger Content-Length gets 413 at once.
 
-    Without the cap Sanic would wait for 3 MiB of body (its default allows 100 MB).
+    Without the cap Sanic would wait for 5 MiB of body (its default allows 100 MB).
     """
     import socket
     from urllib.parse import urlsplit
@@ -81,7 +81,7 @@ def test_a_body_past_the_server_limit_is_refused_before_it_is_read(running) -> N
     head = (
         "POST /webhooks/rest/webhook HTTP/1.1\r\n"
         f"Host: {where.hostname}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {3 * 1024 * 1024}\r\n\r\n"
+        f"Content-Length: {5 * 1024 * 1024}\r\n\r\n"
     )
     with socket.create_connection((where.hostname, where.port), timeout=10) as conn:
         conn.sendall(head.encode("ascii") + b"{")

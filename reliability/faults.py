@@ -103,6 +103,23 @@ class RedisServer:
             self._process.wait(10)
 
 
+def pipe(source: socket.socket, sink: socket.socket) -> None:
+    """Copies bytes from ``source`` to ``sink`` until either side ends; then closes both."""
+    try:
+        while True:
+            data = source.recv(65536)
+            if not data:
+                break
+            sink.sendall(data)
+    except OSError:
+        pass
+    for sock in (source, sink):
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+
 class Link:
     """A TCP relay on 127.0.0.1 that can be cut and restored on the same port.
 
@@ -163,18 +180,6 @@ class Link:
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                sink.sendall(data)
-        except OSError:
-            pass
-        for sock in (source, sink):
-            try:
-                sock.close()
-            except OSError:
-                pass
+        pipe(source, sink)
         with self._lock:
             self._open = [s for s in self._open if s not in (source, sink)]

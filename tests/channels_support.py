@@ -10,19 +10,17 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from aiohttp import web
-from rasa.core.channels.channel import InputChannel, UserMessage, register
-from sanic import Sanic
+from rasa.core.channels.channel import InputChannel, UserMessage
 
 from bot.language import detect_language
+from reliability.inprocess import serve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -126,26 +124,8 @@ async def serve_channel(channel: InputChannel, bot: Any) -> AsyncIterator[str]:
     Yields:
         The server's base URL.
     """
-    Sanic.test_mode = True  # several apps per process, as sanic-testing does
-    app = Sanic(f"kw_test_{uuid.uuid4().hex[:12]}")
-    app.ctx.agent = SimpleNamespace(handle_message=bot)  # what rasa's handler calls
-    register([channel], app, route="/webhooks/")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
-        sock.close()
+    async with serve([channel], bot) as url:
+        yield url
 
 
 @asynccontextmanager

@@ -14,6 +14,8 @@ from typing import Iterator, List
 
 import pytest
 
+from reliability.faults import pipe
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -83,23 +85,7 @@ class TcpProxy:
             upstream = socket.create_connection(self._target)
             self._sockets += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                sink.sendall(data)
-        except OSError:
-            pass
-        for sock in (source, sink):
-            try:
-                sock.close()
-            except OSError:
-                pass
+                threading.Thread(target=pipe, args=(source, sink), daemon=True).start()
 
     def close(self) -> None:
         """Stops accepting and drops every open connection."""

@@ -59,13 +59,13 @@ faq-eval: $(STAMP) ## FAQ match and question-grouping thresholds on the held-out
 	$(PY) -m bot.faq_eval
 	$(PY) -m bot.faq_eval clusters
 
-bench: $(STAMP) ## Benchmarks against stock Rasa (~30 min): docs/benchmarks.md, docs/bench/
+bench: $(STAMP) ## Benchmarks against stock Rasa (~16 min): docs/benchmarks.md, docs/bench/
 	$(PY) -m bench
 
 bench-quick: $(STAMP) ## Benchmark smoke run (reduced epochs, short loads): results/bench-quick/
 	$(PY) -m bench --quick
 
-reliability: $(MODEL) ## Hostile input, duplicates, faults, 5-minute load, abuse (~15 min): docs/reliability.md
+reliability: $(MODEL) ## Hostile input, duplicates, faults, 5-minute load, abuse (~11 min): docs/reliability.md
 	$(PY) -m reliability
 
 lint: $(STAMP) ## Byte-compile every module (syntax check)

@@ -18,6 +18,14 @@ def _pyplot():
     return plt
 
 
+def _save(fig: Any, path: Path, dpi: int) -> None:
+    """Lays out, writes and closes a figure."""
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi)
+    _pyplot().close(fig)
+
+
 def latency_chart(figures: dict[str, Any], path: Path) -> bool:
     """Empirical CDFs of latency, one panel per concurrency, every channel plus stock REST."""
     series: dict[str, dict[str, list[float]]] = {}
@@ -49,10 +57,7 @@ def latency_chart(figures: dict[str, Any], path: Path) -> bool:
         axis.set_title(f"Latency at concurrency {concurrency}")
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize=7)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path, dpi=110)
     return True
 
 
@@ -85,10 +90,7 @@ def confusion_chart(matrix: dict[str, Any], title: str, path: Path) -> None:
     axis.set_ylabel("labelled intent")
     axis.set_title(title)
     fig.colorbar(image, ax=axis, fraction=0.03)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _save(fig, path, dpi=100)
 
 
 def throughput_chart(figures: dict[str, Any], path: Path) -> bool:
@@ -120,10 +122,7 @@ def throughput_chart(figures: dict[str, Any], path: Path) -> bool:
     axis.set_ylabel("answered messages per second")
     axis.set_title("Throughput at saturation")
     axis.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path, dpi=110)
     return True
 
 

@@ -39,67 +39,34 @@ def fmt(value: float | None, kind: str) -> str:
     }.get(kind, f"{value:g}")
 
 
+def paired(label: str, ours: Any, stock: Any, path: Sequence[str], kind: str) -> Row:
+    """A row whose two figures sit at the same ``path`` in our and stock Rasa's results."""
+    return (label, dig(ours, *path), dig(stock, *path), kind)
+
+
 def understanding_rows(figures: dict[str, Any]) -> list[Row]:
     """Held-out, cross-validation and out-of-scope rows, per language."""
-    held, cv = (
-        dig(figures, "understanding", "heldout") or {},
-        dig(figures, "understanding", "cv") or {},
-    )
+    held = dig(figures, "understanding", "heldout") or {}
+    cv = dig(figures, "understanding", "cv") or {}
+    h_ours, h_stock = held.get("ours"), held.get("stock")
+    folds = dig(cv, "ours", "folds") or "–"
+    c_ours, c_stock = cv.get("ours"), cv.get("stock")
+    accuracy = (("intent accuracy", "accuracy", "pct"), ("macro-F1", "macro_f1", "f1"))
     out: list[Row] = []
     for lang in ("zh", "ko"):
-        out.append(
-            (
-                f"Held-out intent accuracy ({lang})",
-                dig(held, "ours", lang, "accuracy"),
-                dig(held, "stock", lang, "accuracy"),
-                "pct",
-            )
-        )
-        out.append(
-            (
-                f"Held-out macro-F1 ({lang})",
-                dig(held, "ours", lang, "macro_f1"),
-                dig(held, "stock", lang, "macro_f1"),
-                "f1",
-            )
-        )
+        for name, key, kind in accuracy:
+            out.append(paired(f"Held-out {name} ({lang})", h_ours, h_stock, (lang, key), kind))
     for lang in ("zh", "ko"):
-        folds = dig(cv, "ours", "folds")
-        out.append(
-            (
-                f"{folds or '–'}-fold CV intent accuracy ({lang})",
-                dig(cv, "ours", lang, "accuracy"),
-                dig(cv, "stock", lang, "accuracy"),
-                "pct",
-            )
-        )
-        out.append(
-            (
-                f"{folds or '–'}-fold CV macro-F1 ({lang})",
-                dig(cv, "ours", lang, "macro_f1"),
-                dig(cv, "stock", lang, "macro_f1"),
-                "f1",
-            )
-        )
+        for name, key, kind in accuracy:
+            label = f"{folds}-fold CV {name} ({lang})"
+            out.append(paired(label, c_ours, c_stock, (lang, key), kind))
     for lang in ("zh", "ko"):
         for measure in ("precision", "recall"):
-            out.append(
-                (
-                    f"Out-of-scope {measure}, held-out ({lang})",
-                    dig(held, "ours", lang, "oos", measure),
-                    dig(held, "stock", lang, "oos", measure),
-                    "pct",
-                )
-            )
+            label = f"Out-of-scope {measure}, held-out ({lang})"
+            out.append(paired(label, h_ours, h_stock, (lang, "oos", measure), "pct"))
     for lang in ("zh", "ko"):
-        out.append(
-            (
-                f"NLU parse per message, in-process ({lang})",
-                dig(held, "ours", lang, "parse_ms"),
-                dig(held, "stock", lang, "parse_ms"),
-                "ms",
-            )
-        )
+        label = f"NLU parse per message, in-process ({lang})"
+        out.append(paired(label, h_ours, h_stock, (lang, "parse_ms"), "ms"))
     return out
 
 
@@ -109,75 +76,32 @@ def serving_rows(figures: dict[str, Any]) -> list[Row]:
     out: list[Row] = []
     for channel, by_concurrency in (ours.get("latency") or {}).items():
         for concurrency, run in by_concurrency.items():
+            stock_run = dig(stock, "latency", "rest", concurrency)
             for p in ("p50", "p95", "p99"):
-                out.append(
-                    (
-                        f"{CHANNEL_NAMES[channel]} latency {p}, concurrency {concurrency}",
-                        dig(run, "summary", p),
-                        dig(stock, "latency", "rest", concurrency, "summary", p),
-                        "ms",
-                    )
-                )
+                label = f"{CHANNEL_NAMES[channel]} latency {p}, concurrency {concurrency}"
+                out.append(paired(label, run, stock_run, ("summary", p), "ms"))
     for channel, by_workers in (ours.get("throughput") or {}).items():
         for workers, run in by_workers.items():
-            out.append(
-                (
-                    f"{CHANNEL_NAMES[channel]} throughput, {workers} worker(s)",
-                    run.get("answered_per_s"),
-                    dig(stock, "throughput", "rest", workers, "answered_per_s"),
-                    "rate",
-                )
-            )
-    for who, label in (("rasa", "Rasa server"), ("actions", "Action server")):
-        out.append(
-            (
-                f"{label} CPU per message (REST, concurrency 1)",
-                dig(ours, "latency", "rest", "1", "cpu_ms", who),
-                dig(stock, "latency", "rest", "1", "cpu_ms", who),
-                "ms",
-            )
-        )
-    out.append(
-        (
-            "Start to first answer (ours: `make run`, both servers)",
-            dig(ours, "startup", "first_answer_s"),
-            dig(stock, "startup", "first_answer_s"),
-            "s",
-        )
-    )
-    out.append(
-        (
-            "Rasa server process start to first answer",
-            dig(ours, "startup", "rasa_first_answer_s"),
-            dig(stock, "startup", "rasa_first_answer_s"),
-            "s",
-        )
-    )
-    for who, label in (("rasa", "Rasa server"), ("actions", "Action server")):
-        out.append(
-            (
-                f"{label} resident memory (VmRSS, with children, after the loads)",
-                dig(ours, "memory", who, "VmRSS"),
-                dig(stock, "memory", who, "VmRSS"),
-                "mb",
-            )
-        )
-    out.append(
-        (
-            "Rasa server peak resident memory (VmHWM)",
-            dig(ours, "memory", "rasa", "VmHWM"),
-            dig(stock, "memory", "rasa", "VmHWM"),
-            "mb",
-        )
-    )
-    out.append(
-        (
-            "Training time (`rasa train`, empty cache)",
-            dig(figures, "training", "ours", "seconds"),
-            dig(figures, "training", "stock", "seconds"),
-            "s",
-        )
-    )
+            label = f"{CHANNEL_NAMES[channel]} throughput, {workers} worker(s)"
+            stock_run = dig(stock, "throughput", "rest", workers)
+            out.append(paired(label, run, stock_run, ("answered_per_s",), "rate"))
+    servers = (("rasa", "Rasa server"), ("actions", "Action server"))
+    for who, label in servers:
+        path = ("latency", "rest", "1", "cpu_ms", who)
+        label = f"{label} CPU per message (REST, concurrency 1)"
+        out.append(paired(label, ours, stock, path, "ms"))
+    out.append(paired("Start to first answer (ours: `make run`, both servers)", ours, stock,
+                      ("startup", "first_answer_s"), "s"))
+    out.append(paired("Rasa server process start to first answer", ours, stock,
+                      ("startup", "rasa_first_answer_s"), "s"))
+    for who, label in servers:
+        out.append(paired(f"{label} resident memory (VmRSS, with children, after the loads)",
+                          ours, stock, ("memory", who, "VmRSS"), "mb"))
+    out.append(paired("Rasa server peak resident memory (VmHWM)", ours, stock,
+                      ("memory", "rasa", "VmHWM"), "mb"))
+    training = figures.get("training") or {}
+    out.append(paired("Training time (`rasa train`, empty cache)", training.get("ours"),
+                      training.get("stock"), ("seconds",), "s"))
     return out
 
 

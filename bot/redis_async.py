@@ -38,20 +38,12 @@ def connect_async(
     """
     import redis.asyncio as redis_asyncio
     from redis.asyncio.retry import Retry
-    from redis.backoff import ExponentialBackoff
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from bot.redis_client import client_options
 
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"not a Redis URL: {url!r} (expected redis://host:port/db)")
-    return redis_asyncio.from_url(
-        url,
-        decode_responses=True,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), retries),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-        # No health_check_interval: its PING is retried on its own and would
-        # double the time a hung Redis takes to fail; a dead pooled connection
-        # fails its command, which is then retried on a fresh one.
-    )
+    # No health_check_interval: its PING is retried on its own and would double
+    # the time a hung Redis takes to fail; a dead pooled connection fails its
+    # command, which is then retried on a fresh one.
+    return redis_asyncio.from_url(url, **client_options(Retry, timeout, retries))

@@ -7,6 +7,8 @@ used in production from ``REDIS_URL``. Nothing connects before the first command
 
 from __future__ import annotations
 
+from typing import Any
+
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -30,11 +32,21 @@ def connect(url: str, timeout: float = 0.5, retries: int = RETRIES) -> redis.Red
     Returns:
         A client returning ``str`` values (UTF-8).
     """
-    return redis.Redis.from_url(
-        url,
-        decode_responses=True,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), retries),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-    )
+    return redis.Redis.from_url(url, **client_options(Retry, timeout, retries))
+
+
+def client_options(retry_class: type, timeout: float, retries: int) -> dict[str, Any]:
+    """The options every client here shares, sync (``redis.retry.Retry``) or asyncio.
+
+    Args:
+        retry_class: ``redis.retry.Retry`` or ``redis.asyncio.retry.Retry``.
+        timeout: Seconds to wait for a connection and for each reply.
+        retries: Retries after a connection error or a timeout.
+    """
+    return {
+        "decode_responses": True,
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "retry": retry_class(ExponentialBackoff(cap=0.1, base=0.02), retries),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+    }

@@ -43,4 +43,4 @@ USER kw
 EXPOSE 5005 5055
 # One container with both servers (embedded, or Redis mode when REDIS_URL is set).
 # docker-compose.yml runs the two servers as separate services instead.
-CMD ["python", "-m", "bot.run"]
+CMD ["python", "-m", "bot.server"]

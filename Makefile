@@ -39,10 +39,10 @@ $(MODEL): $(STAMP) $(MODEL_INPUTS)
 model: $(MODEL) ## Train the model if it is missing or older than its data and config
 
 run: $(MODEL) ## Run the assistant: Rasa server on 127.0.0.1:5005 plus the action server
-	$(PY) -m bot.run
+	$(PY) -m bot.server
 
 chat: $(MODEL) ## Talk to the assistant in this terminal
-	$(PY) -m bot.run --shell
+	$(PY) -m bot.server --shell
 
 validate: $(STAMP) ## Check training data, domain and staff content
 	$(VENV)/bin/bot content check
@@ -56,8 +56,8 @@ test: $(MODEL) validate test-stories ## Run the whole suite
 	$(PY) -m pytest
 
 faq-eval: $(STAMP) ## FAQ match and question-grouping thresholds on the held-out questions
-	$(PY) -m bot.faq_eval
-	$(PY) -m bot.faq_eval clusters
+	$(PY) -m bot.evaluation.faq
+	$(PY) -m bot.evaluation.faq clusters
 
 bench: $(STAMP) ## Benchmarks against stock Rasa (~16 min): docs/benchmarks.md, docs/bench/
 	$(PY) -m bench

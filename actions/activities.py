@@ -16,12 +16,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import asked_window, entity_values, reply_language
-from actions.config import current_time, get_settings
+from bot.settings import get_settings
 from actions.content import get_content
 from actions.render import event_lines, format_when, venue_name
 from actions.unanswered import note_unanswered
 from bot.content.model import Content, Event
-from bot.dates import TimeWindow
+from bot.nlu.dates import TimeWindow
 
 # Activity entity values that stand for a whole category rather than a part of it.
 _CATEGORY_WORDS = {"food_festival", "taekwondo", "go", "forum", "exhibition", "concert"}
@@ -84,7 +84,7 @@ class ActivityAction(Action, ABC):
         note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
-        now = current_time()
+        now = get_settings().current_time()
         limit = get_settings().max_items
         events, found = select_events(
             content, self.category, entity_values(tracker, "activity"), asked_window(tracker, now)

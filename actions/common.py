@@ -7,8 +7,8 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from bot.dates import TimeWindow, find_time_expression
-from bot.language import DEFAULT_LANGUAGE, detect_language, normalize_language_code
+from bot.nlu.dates import TimeWindow, find_time_expression
+from bot.nlu.language import DEFAULT_LANGUAGE, detect_language, normalize_language_code
 
 LANGUAGE_SLOT = "language"
 

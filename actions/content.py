@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Dict, Optional, Tuple, Union
 
-from actions.config import Settings, get_settings
+from bot.settings import Settings, get_settings
 from bot.content.errors import ContentInvalid
 from bot.content.loader import load_content
 from bot.content.model import Content

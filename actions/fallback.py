@@ -11,12 +11,8 @@ from actions.common import reply_language
 from actions.content import get_content
 from actions.faq import faq_index
 from actions.unanswered import note_unanswered
+from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD
 
-# Confidence (bot.retrieval.FaqMatch.confidence) an FAQ entry must reach to answer a
-# question the NLU did not recognise. Chosen with `python -m bot.faq_eval` on the
-# held-out paraphrases and unrelated questions of tests/faq/paraphrases.yml: the
-# best recall with precision >= 0.9 (tests/test_faq_eval.py checks it).
-FALLBACK_MATCH_THRESHOLD = 0.16
 
 
 class ActionFallback(Action):

@@ -1,7 +1,7 @@
 """Answers from the FAQ: tickets, facilities, contacts, media, exhibitors, tourism.
 
 The intent picks the topic; within it the entry whose questions are closest to
-the message answers (bot.retrieval). A topic with no close entry answers with its
+the message answers (bot.content.retrieval). A topic with no close entry answers with its
 first entry, which staff keep as the topic's general answer. An entry of another
 topic that fits the message confidently answers instead: entries staff add later
 have no intent of their own, so the NLU may file their questions under any topic.
@@ -18,7 +18,7 @@ from actions.common import latest_intent, reply_language
 from actions.content import get_content
 from actions.unanswered import note_unanswered
 from bot.content.model import Content, FaqEntry
-from bot.retrieval import FaqIndex
+from bot.content.retrieval import FaqIndex
 
 INTENT_TOPICS = {
     "ask_tickets": "tickets",

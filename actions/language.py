@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import LANGUAGE_SLOT, first_entity, reply_language
-from bot.language import SUPPORTED, normalize_language_code
+from bot.nlu.language import SUPPORTED, normalize_language_code
 
 
 class ActionSessionStart(Action):

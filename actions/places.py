@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, first_entity, latest_metadata, reply_language
-from actions.config import current_time
+from bot.settings import get_settings
 from actions.content import get_content
 from actions.render import venue_lines
 from actions.unanswered import note_unanswered
@@ -93,7 +93,7 @@ class VenueAction(Action, ABC):
         note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
-        venue = asked_venue(content, tracker, current_time())
+        venue = asked_venue(content, tracker, get_settings().current_time())
         if venue is None:
             dispatcher.utter_message(response=self.list_response, items=venue_lines(content.venues.values(), lang))
         else:

@@ -9,12 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import asked_window, reply_language
-from actions.config import current_time, get_settings
+from bot.settings import get_settings
 from actions.content import get_content
 from actions.render import event_lines, format_date_range, format_day
 from actions.unanswered import note_unanswered
 from bot.content.model import Content, Event
-from bot.dates import TZ, TimeWindow
+from bot.nlu.dates import TZ, TimeWindow
 
 
 def window_label(window: TimeWindow, typed: Optional[str], lang: str) -> str:
@@ -60,7 +60,7 @@ class ActionAnswerSchedule(Action):
         note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
-        now = current_time()
+        now = get_settings().current_time()
         limit = get_settings().max_items
         overview = content.overview
         dates = format_date_range(overview.start, overview.end, lang)

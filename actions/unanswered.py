@@ -19,9 +19,9 @@ from typing import Any, Dict, Optional, Tuple
 from rasa_sdk import Tracker
 
 from actions.common import latest_metadata, reply_language
-from actions.config import Settings, get_settings
-from bot.language import detect_language
-from bot.unanswered import MAX_TEXT, UnansweredLog, UnansweredRecord, hash_user, open_log
+from bot.settings import Settings, get_settings
+from bot.nlu.language import detect_language
+from bot.unanswered.log import MAX_TEXT, UnansweredLog, UnansweredRecord, hash_user, open_log
 
 logger = logging.getLogger(__name__)
 

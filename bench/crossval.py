@@ -2,7 +2,7 @@
 
 Each fold trains one bilingual NLU model on the other folds' Chinese and Korean
 examples (plus every synonym, lookup table and regex of nlu_data/nlu) and scores
-it on its own examples, language by language, with ``bot.evaluation``.
+it on its own examples, language by language, with ``bot.evaluation.nlu``.
 ``assign_folds`` and ``macro_f1`` are pure.
 """
 
@@ -100,7 +100,7 @@ async def cross_validate(config: Path, folds: int, fraction: float, work: Path) 
     from rasa.shared.nlu.training_data.loading import load_data
 
     from bench.understanding import score_files
-    from bot.inprocess import load_agent
+    from bot.server.inprocess import load_agent
 
     data = {lang: load_data(str(TRAINING / f"{lang}.yml")) for lang in LANGUAGES}
     assignment = {

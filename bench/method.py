@@ -31,7 +31,7 @@ def _understanding(figures: dict[str, Any], folds_line: str) -> str:
     )
     return (
         "**Understanding**: held-out sets tests/nlu/zh.yml and ko.yml (never trained on), scored "
-        "with `bot.evaluation.evaluate_file`; an `out_of_scope` example predicted as "
+        "with `bot.evaluation.nlu.evaluate_file`; an `out_of_scope` example predicted as "
         "`nlu_fallback` counts as right. Out-of-scope precision and recall count `out_of_scope` "
         "or `nlu_fallback` as an out-of-scope prediction. Cross-validation: "
         f"{dig(cv, 'ours', 'folds') or '–'} stratified folds over "
@@ -78,7 +78,7 @@ def _throughput(settings: dict[str, Any]) -> str:
 
 
 STARTUP = (
-    "**Start-up**: process start to the first REST answer. Ours is `python -m bot.run` (what "
+    "**Start-up**: process start to the first REST answer. Ours is `python -m bot.server` (what "
     "`make run` runs: content check, then the action server and Rasa at once); stock is `rasa run` with its "
     "action server already up. **Memory**: VmRSS (and peak VmHWM) from /proc/<pid>/status, "
     "summed over the process and its children. **Training**: `rasa train` as `make model` runs "

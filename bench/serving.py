@@ -145,7 +145,7 @@ def measure(
 
     Args:
         settings: The run's settings.
-        kind: "ours" (bot.run, every channel) or "stock" (rasa run, REST).
+        kind: "ours" (bot.server.supervisor, every channel) or "stock" (rasa run, REST).
         model: The trained model.
         messages: Messages per channel.
         fakes: Base URLs of the fake platform APIs (ours only).

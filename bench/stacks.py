@@ -2,7 +2,7 @@
 
 A stack is an action server plus a Rasa server on free 127.0.0.1 ports, in a
 scratch folder of its own (so credentials.effective.yml and the unanswered log
-stay out of the work tree). Ours is ``python -m bot.run`` with every channel
+stay out of the work tree). Ours is ``python -m bot.server`` with every channel
 configured (test secrets, outbound calls to the local fakes); stock is
 ``python -m rasa_sdk`` then ``python -m rasa run`` with the REST channel. Start-up
 is timed from process start to the first REST answer.
@@ -108,7 +108,7 @@ def start_ours(
     extra_env: dict[str, str] | None = None,
     endpoints: Path | None = None,
 ) -> Stack:
-    """Starts ``python -m bot.run`` (action server and Rasa) and waits for its first answer.
+    """Starts ``python -m bot.server`` (action server and Rasa) and waits for its first answer.
 
     Raises:
         RuntimeError: When it does not answer within START_TIMEOUT (see its log).
@@ -129,10 +129,10 @@ def start_ours(
     )
     log = settings.work_dir / "logs" / f"{name}.log"
     started = time.time()
-    top = spawn([PYTHON, "-m", "bot.run"], env, log, cwd=folder)
+    top = spawn([PYTHON, "-m", "bot.server"], env, log, cwd=folder)
     url = f"http://127.0.0.1:{port}"
     answered = first_answer(f"{url}/webhooks/rest/webhook", top, START_TIMEOUT)
-    rasa_pid = find_child(top.pid, "bot.rasa_server run", 5.0)  # Rasa's CLI with our fixes
+    rasa_pid = find_child(top.pid, "bot.server.rasa_server run", 5.0)  # Rasa's CLI with our fixes
     actions_pid = find_child(top.pid, "rasa_sdk", 5.0)
     if answered is None or rasa_pid is None or actions_pid is None:
         stop([top])

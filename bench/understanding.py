@@ -6,7 +6,7 @@ the orchestrator are not disturbed:
     python -m bench.understanding OUT.json --model ours=PATH --model stock=PATH \
         [--cv ours=CONFIG --folds 5 --fraction 1.0]
 
-Scoring reuses ``bot.evaluation.evaluate_file``; ``confusion`` and ``oos_scores``
+Scoring reuses ``bot.evaluation.nlu.evaluate_file``; ``confusion`` and ``oos_scores``
 turn its report into a full confusion matrix and out-of-scope figures (pure).
 An out-of-scope prediction is ``out_of_scope`` or ``nlu_fallback``.
 """
@@ -98,7 +98,7 @@ def summarise(report: Any, gold: Sequence[str], seconds: float) -> dict[str, Any
 
 async def score_files(agent: Any, files: dict[str, Path]) -> dict[str, Any]:
     """Evaluates a loaded agent on each language's file (timing the parses)."""
-    from bot.evaluation import evaluate_file, load_examples
+    from bot.evaluation.nlu import evaluate_file, load_examples
 
     results = {}
     for language, path in files.items():
@@ -111,7 +111,7 @@ async def score_files(agent: Any, files: dict[str, Path]) -> dict[str, Any]:
 
 async def heldout(model: Path) -> dict[str, Any]:
     """Loads a model and scores it on tests/nlu/{zh,ko}.yml."""
-    from bot.inprocess import load_agent
+    from bot.server.inprocess import load_agent
 
     started = time.perf_counter()
     agent = await load_agent(model)

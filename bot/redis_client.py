@@ -1,48 +1,56 @@
-"""One way to open a Redis client: short socket timeouts, a few retries, text values.
+"""The one way this project opens Redis: short timeouts, a few retries, text values.
 
-Everything that talks to Redis (content publishing, the live-content watcher, the
-unanswered-questions log) takes a client as an argument; ``connect`` builds the one
-used in production from ``REDIS_URL``. Nothing connects before the first command.
+Everything that talks to Redis takes a client as an argument; the functions here
+build the ones used in production. ``connect`` gives a synchronous client
+(content publishing, the live-content watcher, the unanswered-questions log, the
+console); ``connect_async`` a ``redis.asyncio`` one for code running in the Rasa
+server's event loop (tracker and lock stores, rate limiter, connector state), so a
+slow Redis never blocks the loop. Both give up quickly: a Redis that hangs or
+restarts makes a command fail within about a second and a half instead of
+waiting, and the caller answers the visitor with a polite "busy" reply. Nothing
+connects before the first command.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import redis
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
-
-#: How many times a command is retried after a connection error or a timeout.
-RETRIES = 2
+#: Seconds to wait for a connection and for each reply.
+DEFAULT_TIMEOUT = 0.5
+#: Retries after a connection error or a timeout.
+DEFAULT_RETRIES = 2
+_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
-def connect(url: str, timeout: float = 0.5, retries: int = RETRIES) -> redis.Redis:
-    """Returns a client for ``url`` that never waits long for an unreachable server.
+def check_url(url: str) -> str:
+    """Returns ``url`` if it is a Redis URL.
 
-    Args:
-        url: A Redis URL, e.g. ``redis://127.0.0.1:6379/0``.
-        timeout: Seconds to wait for a connection and for each reply.
-        retries: Retries after a connection error or timeout, with a short
-            exponential back-off; at most about ``(retries + 1) * (timeout + 0.1)``
-            seconds pass before a command fails.
-
-    Returns:
-        A client returning ``str`` values (UTF-8).
+    Raises:
+        ValueError: When it is not (``redis://``, ``rediss://`` or ``unix://``).
     """
-    return redis.Redis.from_url(url, **client_options(Retry, timeout, retries))
+    if not url.startswith(_SCHEMES):
+        raise ValueError(f"not a Redis URL: {url!r} (expected redis://host:port/db)")
+    return url
 
 
 def client_options(retry_class: type, timeout: float, retries: int) -> dict[str, Any]:
-    """The options every client here shares, sync (``redis.retry.Retry``) or asyncio.
+    """The options every client here shares, sync or asyncio.
+
+    No ``health_check_interval``: its PING is retried on its own and would double
+    the time a hung Redis takes to fail; a dead pooled connection fails its
+    command, which is then retried on a fresh one.
 
     Args:
         retry_class: ``redis.retry.Retry`` or ``redis.asyncio.retry.Retry``.
         timeout: Seconds to wait for a connection and for each reply.
-        retries: Retries after a connection error or a timeout.
+        retries: Retries after a connection error or a timeout, with a short
+            exponential back-off; a command fails after about
+            ``(retries + 1) * (timeout + 0.1)`` seconds at most.
     """
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     return {
         "decode_responses": True,
         "socket_timeout": timeout,
@@ -50,3 +58,61 @@ def client_options(retry_class: type, timeout: float, retries: int) -> dict[str,
         "retry": retry_class(ExponentialBackoff(cap=0.1, base=0.02), retries),
         "retry_on_error": [RedisConnectionError, RedisTimeoutError],
     }
+
+
+def connect(url: str, timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES) -> Any:
+    """Returns a synchronous ``redis.Redis`` client for ``url`` that never waits long.
+
+    Args:
+        url: A Redis URL, e.g. ``redis://127.0.0.1:6379/0``.
+        timeout: Seconds to wait for a connection and for each reply.
+        retries: Retries after a connection error or timeout (see ``client_options``).
+
+    Returns:
+        A client returning ``str`` values (UTF-8).
+
+    Raises:
+        ValueError: When the URL is not a Redis URL.
+    """
+    import redis
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(check_url(url), **client_options(Retry, timeout, retries))
+
+
+def connect_async(
+    url: str, timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES
+) -> Any:
+    """Returns a ``redis.asyncio.Redis`` client for ``url`` that gives up quickly.
+
+    Args:
+        url: A Redis URL, e.g. ``redis://:password@redis:6379/0``.
+        timeout: Seconds to wait for a connection and for each reply.
+        retries: Retries after a connection error or timeout (see ``client_options``).
+
+    Returns:
+        A client returning ``str`` values (UTF-8); it connects on first use.
+
+    Raises:
+        ValueError: When the URL is not a Redis URL.
+    """
+    import redis.asyncio as redis_asyncio
+    from redis.asyncio.retry import Retry
+
+    return redis_asyncio.from_url(check_url(url), **client_options(Retry, timeout, retries))
+
+
+def answers(url: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Tells whether Redis at ``url`` answers a PING within ``timeout`` (no retries)."""
+    import redis
+
+    try:
+        client = connect(url, timeout, retries=0)
+    except ValueError:
+        return False
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()

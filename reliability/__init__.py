@@ -1,7 +1,7 @@
 """Reliability harness: hostile input, duplicates, faults, load and abuse, with figures.
 
 ``python -m reliability`` (``make reliability``) runs the full set against
-``python -m bot.run`` with every channel on and writes ``docs/reliability.md``;
+``python -m bot.server`` with every channel on and writes ``docs/reliability.md``;
 ``tests/test_reliability_*.py`` run a short version inside ``make test``.
 
 Modules: ``settings`` (secrets and run sizes), ``payloads`` (pure request

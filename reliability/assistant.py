@@ -2,7 +2,7 @@
 
 ``Platforms`` serves the test suite's fake Telegram Bot API, WeChat API and Kakao
 callback endpoint (``tests/channels_support.py``) from a background event loop.
-``Assistant`` runs ``python -m bot.run`` with every channel switched on through
+``Assistant`` runs ``python -m bot.server`` with every channel switched on through
 its environment variables, in a scratch directory of its own (so its
 ``credentials.effective.yml`` cannot collide with another run's), with all
 output captured in ``server.log`` for the search for secrets. Optional: a Redis
@@ -97,7 +97,7 @@ class Platforms:
 
 
 class Assistant:
-    """``python -m bot.run`` with every channel on, its output in ``workdir/server.log``.
+    """``python -m bot.server`` with every channel on, its output in ``workdir/server.log``.
 
     Args:
         secrets: The channel credentials to set.
@@ -159,7 +159,7 @@ class Assistant:
             TELEGRAM_API_BASE_URL=self.platforms.urls["telegram"],
             **self.secrets.environment(),
         )
-        if self.redis_url:  # bot.run then picks endpoints.redis.yml, as make run does
+        if self.redis_url:  # bot.server.supervisor then picks endpoints.redis.yml, as make run does
             env.pop("KW_ENDPOINTS")
             env.update(REDIS_URL=self.redis_url, KW_REDIS_PREFIX=self.redis_prefix)
             env.update(KW_ACTION_URL=self.action_url)
@@ -173,14 +173,14 @@ class Assistant:
             RuntimeError: When it stops or does not come up in time (with the log's end).
         """
         self.workdir.mkdir(parents=True, exist_ok=True)
-        for name in ("credentials.yml", "endpoints.redis.yml"):  # bot.run reads them from its cwd
+        for name in ("credentials.yml", "endpoints.redis.yml"):  # bot.server.supervisor reads them from its cwd
             link = self.workdir / name
             if not link.exists():
                 link.symlink_to(ROOT / name)
         started = time.monotonic()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.run"],
+                [sys.executable, "-m", "bot.server"],
                 cwd=self.workdir,
                 env=self.environment(),
                 stdout=log,
@@ -191,13 +191,13 @@ class Assistant:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 code = self.process.returncode
-                raise RuntimeError(f"bot.run exited with {code}:\n{self.log_tail()}")
+                raise RuntimeError(f"bot.server.supervisor exited with {code}:\n{self.log_tail()}")
             if "Press Ctrl-C" in self.log_text():
                 self.started_seconds = time.monotonic() - started
                 return
             time.sleep(0.5)
         self.stop()
-        raise RuntimeError(f"bot.run did not start within {timeout} s:\n{self.log_tail()}")
+        raise RuntimeError(f"bot.server.supervisor did not start within {timeout} s:\n{self.log_tail()}")
 
     def check_running(self, during: str) -> None:
         """Raises when the server is no longer running, naming the step.
@@ -206,7 +206,7 @@ class Assistant:
             RuntimeError: With the end of the server's output.
         """
         if self.process is None or self.process.poll() is not None:
-            raise RuntimeError(f"python -m bot.run stopped during {during}:\n{self.log_tail(1500)}")
+            raise RuntimeError(f"python -m bot.server stopped during {during}:\n{self.log_tail(1500)}")
 
     def log_text(self) -> str:
         """Everything the server printed so far."""
@@ -228,7 +228,7 @@ class Assistant:
             command = procs.command_line(pid)
             if "rasa_sdk" in command:
                 found.setdefault("actions", pid)
-            elif " run " in command and "--model" in command:  # (bot.rasa_server|rasa) run
+            elif " run " in command and "--model" in command:  # (bot.server.rasa_server|rasa) run
                 found.setdefault("rasa", pid)
         return found
 

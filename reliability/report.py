@@ -251,7 +251,7 @@ HEADER = """# Reliability: figures
 
 Public webhooks face retries, bursts, malformed and hostile input, and a Redis
 that restarts. This page records what `make reliability` measured: the assistant
-started as `make run` starts it (`python -m bot.run`), in Redis mode (a private
+started as `make run` starts it (`python -m bot.server`), in Redis mode (a private
 `redis-server` on 127.0.0.1), with WeChat (safe mode), Kakao, Telegram and REST
 all on and the platforms' APIs replaced by local fakes. All traffic stays on
 127.0.0.1. Every run rewrites this page.
@@ -362,7 +362,7 @@ the connectors served in-process; a failure shrinks to the smallest request),
 overlong messages and silent turns, in-process, with a store that answers after
 a random few milliseconds) and `tests/test_reliability_server.py` (hostile input,
 duplicates, overlong messages, the HTTP API, a 20-second light load and the
-search for secrets, against `python -m bot.run`).
+search for secrets, against `python -m bot.server`).
 """
 
 FINDINGS = """
@@ -422,20 +422,20 @@ Found in the dialogue and in Rasa, not in the connectors:
     failing) until Rasa's circuit breaker stopped after 10 actions, without
     logging `action_listen`. Rasa counts actions since the last `action_listen`,
     so every later message of that conversation tripped the breaker at once and
-    got no answer, for the rest of the session. `bot/rasa_server.py` sets Rasa's
+    got no answer, for the rest of the session. `bot/server/rasa_server.py` sets Rasa's
     unused `on_circuit_break` hook to log `action_listen`, which ends the turn
     the way every turn ends; the same fault under the same load then recovered
     in 0.6 s, and `tests/test_rasa_server.py` replays it in-process (it fails
     without the hook). The custom fallback, with its FAQ search and the
     unanswered-questions log, stays.
 12. **Bodies up to 100 MB were read before a connector could refuse them**
-    (Sanic's default). `bot/run.py` sets `SANIC_REQUEST_MAX_SIZE` to 4 MiB, so
+    (Sanic's default). `bot/server/supervisor.py` sets `SANIC_REQUEST_MAX_SIZE` to 4 MiB, so
     Sanic itself refuses past that (an operator's own value wins). Tries at
     1 MiB and 2 MiB cut off some generated "1 MB" bodies too (a megabyte of
     Korean text JSON-escaped is over 2 MiB), and Sanic closed those connections
     while the client was still sending: 82, then 6 requests got a reset instead
     of a 413 with its reason. With the margin they reach the connectors' 413.
-13. **`bot/run.py` started outside the repository root** named
+13. **`bot/server/supervisor.py` started outside the repository root** named
     `endpoints.redis.yml` relative to the working directory; Rasa did not find
     it and silently kept its stores in memory while the banner said "Redis". It
     now refuses to start, saying why, when the endpoints file or
@@ -455,7 +455,7 @@ opens every connection first and then writes the requests in order.
 ### Known limits, left as they are
 
 - **Rasa HTTP API**: it is off (404 for every route, including an anonymous
-  model upload), and `bot/run.py` has no switch for it. Rasa takes the token
+  model upload), and `bot/server/supervisor.py` has no switch for it. Rasa takes the token
   only on the command line (`--auth-token`), where every local user can read it
   in the process list; if the API is ever needed, start it behind the proxy
   with `--enable-api --auth-token` from a protected launcher (401 for an

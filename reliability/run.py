@@ -1,4 +1,4 @@
-"""The whole reliability set against ``python -m bot.run``: ``make reliability``.
+"""The whole reliability set against ``python -m bot.server``: ``make reliability``.
 
     python -m reliability                 # full: 5,000 payloads per channel, 5-minute load, faults
     python -m reliability --profile short # the same steps, small (a few minutes)
@@ -171,7 +171,7 @@ async def suite(profile: Profile, workdir: Path, secrets: Secrets) -> dict[str, 
     with Platforms(secrets) as platforms:
         assistant = Assistant(secrets, platforms, workdir, redis.url, link.url, actions_port)
         try:
-            log("starting python -m bot.run (Redis mode, every channel on)")
+            log("starting python -m bot.server (Redis mode, every channel on)")
             assistant.start()
             results["startup"] = {
                 "seconds": round(assistant.started_seconds, 1),

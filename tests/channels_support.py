@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from rasa.core.channels.channel import InputChannel, UserMessage
 
-from bot.language import detect_language
+from bot.nlu.language import detect_language
 from reliability.inprocess import serve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

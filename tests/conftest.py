@@ -24,7 +24,7 @@ def isolated_storage(tmp_path_factory: pytest.TempPathFactory):
     """
     import os
 
-    from actions.config import get_settings
+    from bot.settings import get_settings
 
     names = ("REDIS_URL", "KW_REDIS_PREFIX", "KW_UNANSWERED_FILE")
     saved = {name: os.environ.get(name) for name in names}
@@ -41,10 +41,20 @@ def isolated_storage(tmp_path_factory: pytest.TempPathFactory):
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Each test reads the settings from its own environment (monkeypatched or not)."""
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
     """Pins the actions' clock (KW_NOW) and content folder for one test."""
-    from actions.config import get_settings
+    from bot.settings import get_settings
 
     monkeypatch.setenv("KW_NOW", FIXED_NOW)
     monkeypatch.setenv("KW_CONTENT_DIR", str(ROOT / "content"))
@@ -100,14 +110,14 @@ def run_action(action: Any, tracker: Tracker) -> tuple:
 
 @pytest.fixture(scope="session")
 def agent():
-    """The trained model with in-memory stores and in-process actions (see bot.inprocess)."""
+    """The trained model with in-memory stores and in-process actions (see bot.server.inprocess)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` (make test does it first)")
     import os
 
     os.environ.setdefault("KW_NOW", FIXED_NOW)
-    from actions.config import get_settings
-    from bot.inprocess import load_agent
+    from bot.settings import get_settings
+    from bot.server.inprocess import load_agent
 
     get_settings.cache_clear()
     loop = asyncio.new_event_loop()
@@ -117,8 +127,8 @@ def agent():
 
 
 def ask(agent_and_loop, text: str, sender: str = "t", metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-    """Sends one message through the whole assistant and returns bot.inprocess.ask's result."""
-    from bot.inprocess import ask as ask_async
+    """Sends one message through the whole assistant and returns bot.server.inprocess.ask's result."""
+    from bot.server.inprocess import ask as ask_async
 
     loaded, loop = agent_and_loop
     return loop.run_until_complete(ask_async(loaded, text, sender=sender, metadata=metadata))
@@ -141,7 +151,7 @@ def assert_language(text: str, lang: str) -> None:
     few Han characters are allowed, as Korean writes names with Hanja in brackets
     ("연행로(燕行路)").
     """
-    from bot.language import is_han, is_hangul
+    from bot.nlu.language import is_han, is_hangul
 
     hangul = sum(map(is_hangul, text))
     han = sum(map(is_han, text))

@@ -55,7 +55,7 @@ def _make_store(kind: str, prefix: str) -> Any:
         from rasa.core.lock_store import RedisLockStore
 
         return RedisLockStore(host="127.0.0.1", port=6379, db=0, key_prefix=prefix)
-    from bot.redis_lock_store import SafeRedisLockStore
+    from bot.server.lock_store import SafeRedisLockStore
 
     return SafeRedisLockStore(url=REDIS_URL, key_prefix=prefix, lease_seconds=5, wait_seconds=20)
 

@@ -48,7 +48,7 @@ def redis_prefix(redis_client) -> Iterator[str]:
 @pytest.fixture
 def redis_env(monkeypatch: pytest.MonkeyPatch, redis_prefix: str) -> Iterator[str]:
     """Redis mode for the actions: REDIS_URL and a random KW_REDIS_PREFIX; providers reset."""
-    from actions.config import get_settings
+    from bot.settings import get_settings
     from actions.content import reset_providers
 
     monkeypatch.setenv("REDIS_URL", REDIS_URL)

@@ -12,7 +12,7 @@ from actions.activities import (
     ActionAnswerTaekwondo,
     select_events,
 )
-from bot.dates import TZ
+from bot.nlu.dates import TZ
 from tests.conftest import assert_language, entity, make_tracker, run_action
 
 NOW = datetime(2026, 11, 27, 10, tzinfo=TZ)

@@ -3,7 +3,7 @@
 import pytest
 
 from actions.schedule import ActionAnswerSchedule, window_label
-from bot.dates import TZ, resolve_time_expression
+from bot.nlu.dates import TZ, resolve_time_expression
 from tests.conftest import assert_language, entity, make_tracker, run_action
 
 from datetime import datetime
@@ -59,7 +59,7 @@ def test_what_is_next_starts_from_now(fixed_clock, content) -> None:
 
 
 def test_after_the_event_says_it_is_over(monkeypatch, fixed_clock) -> None:
-    from actions.config import get_settings
+    from bot.settings import get_settings
 
     monkeypatch.setenv("KW_NOW", "2027-01-10T10:00")
     get_settings.cache_clear()

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.channels.channel import UserMessage
 
-from bot.language import detect_language
-from channels import credentials as generator
+from bot.nlu.language import detect_language
+from bot.server import credentials as generator
 from channels.common import catalog
 from channels.common.config import ChannelConfigError, optional_float, required_str
 from channels.common.replies import (
@@ -39,6 +39,7 @@ from channels.common.runner import (
     run_within_budget,
     secrets_equal,
 )
+from bot.settings import Settings, get_settings
 from channels.common.store import MemoryStore, RedisStore, create_store, mark_once
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ async def test_memory_store_is_bounded() -> None:
 
 @pytest.fixture
 async def redis_store() -> Any:
-    prefix = f"kwtest:{uuid.uuid4().hex}:"
+    prefix = f"kw:test:{uuid.uuid4().hex}:"
     store = RedisStore.from_url(REDIS_URL, prefix)
     yield store, prefix
     keys = await store._client.keys(f"{prefix}*")
@@ -108,13 +109,37 @@ async def test_redis_store_expires_keys(redis_store: Any) -> None:
     assert await store.get("short") is None
 
 
-async def test_create_store_follows_redis_url(monkeypatch: Any) -> None:
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    assert isinstance(create_store(), MemoryStore)
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    store = create_store()
+async def test_create_store_follows_redis_url() -> None:
+    assert isinstance(create_store(Settings.from_env({})), MemoryStore)
+    store = create_store(Settings.from_env({"REDIS_URL": REDIS_URL}))
     assert isinstance(store, RedisStore)
     await store.close()
+
+
+async def test_deployments_with_different_prefixes_share_no_connector_state(
+    monkeypatch: Any,
+) -> None:
+    """docs/deploy.md: deployments may share one Redis with different KW_REDIS_PREFIX."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    prefixes = [f"kw:test-{uuid.uuid4().hex[:8]}:{name}:" for name in ("a", "b")]
+    stores = []
+    for prefix in prefixes:
+        monkeypatch.setenv("REDIS_URL", REDIS_URL)
+        monkeypatch.setenv("KW_REDIS_PREFIX", prefix)
+        get_settings.cache_clear()
+        stores.append(create_store())  # as a connector builds it: from the settings
+    try:
+        assert await mark_once(stores[0], "wechat:msg:1", 60)
+        assert await mark_once(stores[1], "wechat:msg:1", 60)  # not a duplicate there
+        assert client.exists(f"{prefixes[0]}wechat:msg:1")
+        assert client.exists(f"{prefixes[1]}wechat:msg:1")
+    finally:
+        for store, prefix in zip(stores, prefixes):
+            await store.close()
+            for key in client.scan_iter(match=prefix + "*"):
+                client.delete(key)
 
 
 async def test_mark_once_lets_messages_through_when_the_store_fails(caplog: Any) -> None:

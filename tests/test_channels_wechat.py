@@ -428,7 +428,7 @@ async def test_rejected_token_is_refreshed_once() -> None:
 
 
 async def test_access_token_is_shared_between_workers_through_redis() -> None:
-    prefix = f"kwtest:{uuid.uuid4().hex}:"
+    prefix = f"kw:test:{uuid.uuid4().hex}:"
     store_a, store_b = (
         RedisStore.from_url("redis://127.0.0.1:6379/0", prefix),
         RedisStore.from_url("redis://127.0.0.1:6379/0", prefix),

@@ -1,4 +1,4 @@
-"""`bot content publish | history | diff | rollback` (bot.cli, bot.cli_content)."""
+"""`bot content publish | history | diff | rollback` (bot.cli, bot.cli.content)."""
 
 # Test names say what each test checks; fixtures imported from tests.redis_support
 # are redefined as arguments on purpose.

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from actions.config import Settings
+from bot.settings import Settings
 from actions.content import (
     ContentProvider,
     PublishedContentProvider,
@@ -171,7 +171,7 @@ def test_settings_read_redis_mode_from_the_environment(value: str) -> None:
     settings = Settings.from_env({"REDIS_URL": value, "KW_REDIS_PREFIX": "kw:x:"})
     assert (settings.redis_url, settings.redis_prefix) == (value, "kw:x:")
     assert Settings.from_env({}).redis_url is None
-    from actions.config import SettingsError
+    from bot.settings import SettingsError
 
     with pytest.raises(SettingsError):
         Settings.from_env({"KW_REDIS_PREFIX": "other:"})

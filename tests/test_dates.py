@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.dates import TZ, find_time_expression, resolve_time_expression
+from bot.nlu.dates import TZ, find_time_expression, resolve_time_expression
 
 # Friday 27 November 2026, 10:00 in Shenyang.
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=TZ)

@@ -1,4 +1,4 @@
-"""End to end through `make run`'s server (python -m bot.run): every channel, real model and actions.
+"""End to end through `make run`'s server (python -m bot.server): every channel, real model and actions.
 
 The assistant runs as `make run` runs it, with the three platform channels enabled
 through their environment variables; the Telegram Bot API and WeChat's API are
@@ -88,7 +88,7 @@ def server(tmp_path_factory) -> Iterator[Tuple[str, FakePlatforms]]:
             "TELEGRAM_API_BASE_URL": fakes.urls["telegram"] + "/bot",
         }
         env.pop("REDIS_URL", None)
-        process = subprocess.Popen([sys.executable, "-m", "bot.run"], cwd=ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "bot.server"], cwd=ROOT, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                    start_new_session=True)
         banner = []

@@ -1,6 +1,6 @@
-"""FAQ retrieval on held-out paraphrases at the chosen fallback threshold (bot.faq_eval).
+"""FAQ retrieval on held-out paraphrases at the chosen fallback threshold (bot.evaluation.faq).
 
-Targets, measured with `python -m bot.faq_eval` (see docs/content.md): precision
+Targets, measured with `python -m bot.evaluation.faq` (see docs/content.md): precision
 >= 0.9 and recall >= 0.6 at FALLBACK_MATCH_THRESHOLD. The issue asked for recall
 0.8; character n-grams over three or four phrasings per entry reach 0.63 at that
 precision (0.84 of the paraphrases have the right entry ranked first).
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.fallback import FALLBACK_MATCH_THRESHOLD
-from bot.faq_eval import (
+from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD
+from bot.evaluation.faq import (
     THRESHOLDS,
     choose,
     evaluate,
@@ -24,7 +24,7 @@ from bot.faq_eval import (
     score_questions,
     two_fold,
 )
-from bot.retrieval import normalize_question
+from bot.content.retrieval import normalize_question
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAPHRASES = ROOT / "tests" / "faq" / "paraphrases.yml"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.language import detect_language, normalize_language_code
+from bot.nlu.language import detect_language, normalize_language_code
 
 
 @pytest.mark.parametrize(

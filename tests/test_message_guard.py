@@ -19,7 +19,7 @@ from rasa.core.lock_store import LockError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.ratelimit import MemoryRateLimiter, NoRateLimit, RateLimit
+from bot.server.ratelimit import MemoryRateLimiter, NoRateLimit, RateLimit
 from channels.common.catalog import say
 from channels.common.runner import (
     CollectingOutput,
@@ -192,12 +192,12 @@ async def test_rest_channel_answers_busy_after_its_timeout() -> None:
 def test_a_bad_rate_limit_setting_fails_when_the_connector_is_built(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.ratelimit import RateLimitError
+    from bot.settings import SettingsError
 
     monkeypatch.setenv("KW_RATE_LIMIT", "lots")
-    with pytest.raises(RateLimitError, match="KW_RATE_LIMIT"):
+    with pytest.raises(SettingsError, match="KW_RATE_LIMIT"):
         RestInput.from_credentials(None)
-    with pytest.raises(RateLimitError):
+    with pytest.raises(SettingsError):
         TaskKeeper()
 
 

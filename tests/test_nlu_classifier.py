@@ -75,7 +75,7 @@ def test_the_trained_model_loads_and_answers_without_importing_skops() -> None:
     assert MODEL.exists(), "make test trains the model before running pytest"
     script = (
         "import asyncio, sys\n"
-        "from bot.inprocess import load_agent\n"
+        "from bot.server.inprocess import load_agent\n"
         "agent = asyncio.run(load_agent())\n"
         "parse = asyncio.run(agent.parse_message('音乐会几点开始'))\n"
         "print(parse['intent']['name'], 'skops' in sys.modules)\n"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import evaluate_file, format_report, load_examples
+from bot.evaluation.nlu import evaluate_file, format_report, load_examples
 
 HELDOUT = Path(__file__).parent / "nlu"
 TRAINING = Path(__file__).parent.parent / "nlu_data" / "nlu"

@@ -4,7 +4,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import validate_action_result
+from bot.server.rasa_server import validate_action_result
 
 GOOD = [
     {"events": [], "responses": []},
@@ -62,7 +62,7 @@ def test_remembered_event_lookup_gives_what_rasa_gives() -> None:
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
     from rasa.shared.utils.common import all_subclasses
 
-    from bot.rasa_server import remembering_resolver
+    from bot.server.rasa_server import remembering_resolver
 
     resolve = remembering_resolver(Event.resolve_by_type)
     for name in ("action", "user", "slot"):

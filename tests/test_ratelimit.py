@@ -7,17 +7,15 @@ from typing import Any
 
 import pytest
 
-from bot.ratelimit import (
+from bot.redis_client import connect_async
+from bot.server.ratelimit import (
     MemoryRateLimiter,
     NoRateLimit,
-    RateLimit,
-    RateLimitError,
     RateLimiter,
-    RateLimitSettings,
     RedisRateLimiter,
     create_rate_limiter,
 )
-from bot.redis_async import connect_async
+from bot.settings import RateLimit, Settings, SettingsError
 from tests.redis_support import REDIS_URL, SilentServer, redis_client, redis_prefix  # noqa: F401
 
 
@@ -31,20 +29,23 @@ def test_parse(spec: str, expected: RateLimit | None) -> None:
 
 @pytest.mark.parametrize("spec", ["20", "twenty/60", "0/60", "20/0", "-1/60"])
 def test_parse_refuses_nonsense(spec: str) -> None:
-    with pytest.raises(RateLimitError, match="KW_RATE_LIMIT"):
+    with pytest.raises(SettingsError, match="KW_RATE_LIMIT"):
         RateLimit.parse(spec)
 
 
 def test_settings_and_factory() -> None:
-    settings = RateLimitSettings.from_env({})
-    assert settings == RateLimitSettings(RateLimit(20, 60.0), None, "kw:")
+    settings = Settings.from_env({})
+    assert (settings.limit(), settings.redis_url, settings.redis_prefix) == (
+        RateLimit(20, 60.0), None, "kw:")
     assert isinstance(create_rate_limiter(settings), MemoryRateLimiter)
-    off = RateLimitSettings.from_env({"KW_RATE_LIMIT": "off", "REDIS_URL": REDIS_URL})
+    off = Settings.from_env({"KW_RATE_LIMIT": "off", "REDIS_URL": REDIS_URL})
     assert isinstance(create_rate_limiter(off), NoRateLimit)
-    shared = RateLimitSettings.from_env({"REDIS_URL": REDIS_URL, "KW_REDIS_PREFIX": "kw:x:"})
+    shared = Settings.from_env({"REDIS_URL": REDIS_URL, "KW_REDIS_PREFIX": "kw:x:"})
     assert isinstance(create_rate_limiter(shared), RedisRateLimiter)
-    with pytest.raises(RateLimitError, match="KW_REDIS_PREFIX"):
-        RateLimitSettings.from_env({"KW_REDIS_PREFIX": "other:"})
+    with pytest.raises(SettingsError, match="KW_REDIS_PREFIX"):
+        Settings.from_env({"KW_REDIS_PREFIX": "other:"})
+    with pytest.raises(SettingsError, match="KW_RATE_LIMIT"):
+        Settings.from_env({"KW_RATE_LIMIT": "twenty/60"})
 
 
 async def test_memory_window_lets_the_limit_through_then_refuses_until_it_ends() -> None:
@@ -83,7 +84,7 @@ async def test_redis_window_ends(redis_prefix: str) -> None:  # noqa: F811
 
 async def test_a_redis_that_hangs_lets_messages_through_quickly() -> None:
     silent = SilentServer()
-    settings = RateLimitSettings(RateLimit(1, 60.0), silent.url)
+    settings = Settings(rate_limit="1/60", redis_url=silent.url)
     limiter = create_rate_limiter(settings)
     started = time.monotonic()
     assert await limiter.allow("telegram:u") and await limiter.allow("telegram:u")

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot.redis_async import connect_async
-from bot.redis_lock_store import (
+from bot.redis_client import connect_async
+from bot.server.lock_store import (
     CURRENT_HOLD,
     LockLost,
     LockUnavailable,

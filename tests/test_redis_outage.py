@@ -25,7 +25,7 @@ import pytest
 import redis
 from channels_support import fixture_json, free_port
 
-from bot.language import detect_language
+from bot.nlu.language import detect_language
 from channels.common.catalog import say
 from tests.cluster_support import (
     RedisServer,

@@ -19,8 +19,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from redis.exceptions import RedisError
 
-from bot.redis_lock_store import CURRENT_HOLD, SafeRedisLockStore
-from bot.redis_tracker_store import SafeRedisTrackerStore, StaleTrackerWrite
+from bot.server.lock_store import CURRENT_HOLD, SafeRedisLockStore
+from bot.server.tracker_store import SafeRedisTrackerStore, StaleTrackerWrite
 from tests.redis_support import REDIS_URL, SilentServer, redis_client, redis_prefix  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""The short version of ``make reliability`` against ``make run``'s server (python -m bot.run).
+"""The short version of ``make reliability`` against ``make run``'s server (python -m bot.server).
 
 Every channel on, the fake platforms on 127.0.0.1, default (in-memory) stores:
 hostile input through the real server, WeChat retries and Telegram duplicates,
@@ -69,7 +69,7 @@ def test_the_rasa_http_api_is_off(running) -> None:
 
 
 def test_a_body_past_the_server_limit_is_refused_before_it_is_read(running) -> None:
-    """bot.run caps Sanic's body size (4 MiB): a larger Content-Length gets 413 at once.
+    """bot.server.supervisor caps Sanic's body size (4 MiB): a larger Content-Length gets 413 at once.
 
     Without the cap Sanic would wait for 5 MiB of body (its default allows 100 MB).
     """

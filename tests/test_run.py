@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 def run(env_extra: dict, timeout: int = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, **env_extra}
-    return subprocess.run([sys.executable, "-m", "bot.run"], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "bot.server"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -27,20 +27,20 @@ def test_refuses_to_start_on_invalid_content(tmp_path: Path) -> None:
 
 
 def test_refuses_a_half_configured_channel() -> None:
-    done = run({"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": "", "KW_PORT": "0", "KW_ACTIONS_PORT": "0"}, 60)
+    done = run({"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": ""}, 60)
     assert done.returncode == 1
     assert "TELEGRAM_SECRET_TOKEN" in done.stderr
 
 
 def test_refuses_a_missing_endpoints_file_instead_of_running_on_memory_stores(tmp_path: Path) -> None:
-    done = run({"KW_ENDPOINTS": str(tmp_path / "nowhere.yml"), "KW_PORT": "0", "KW_ACTIONS_PORT": "0"})
+    done = run({"KW_ENDPOINTS": str(tmp_path / "nowhere.yml")})
     assert done.returncode == 1
     assert "endpoints file" in done.stderr and "nowhere.yml" in done.stderr
 
 
 def test_refuses_to_start_outside_the_repository_root(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot.run"], cwd=tmp_path, env=env,
+    done = subprocess.run([sys.executable, "-m", "bot.server"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "repository root" in done.stderr

@@ -30,7 +30,7 @@ import pytest
 import redis
 from channels_support import free_port
 
-from bot.language import detect_language
+from bot.nlu.language import detect_language
 from tests.cluster_support import (
     Server,
     base_env,

@@ -1,4 +1,4 @@
-"""Recording what the bot could not answer (bot.unanswered, actions.unanswered)."""
+"""Recording what the bot could not answer (bot.unanswered.log, actions.unanswered)."""
 
 # Test names say what each test checks; fixtures imported from tests.redis_support
 # are redefined as arguments on purpose.
@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from actions.config import get_settings
+from bot.settings import get_settings
 from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
 from actions.unanswered import nlu_intent
-from bot.unanswered import (
+from bot.unanswered.log import (
     FileUnansweredLog,
     RedisUnansweredLog,
     UnansweredRecord,

@@ -1,4 +1,4 @@
-"""Grouping unanswered questions and `bot report unanswered` (bot.unanswered_report)."""
+"""Grouping unanswered questions and `bot report unanswered` (bot.unanswered.report)."""
 
 # Test names say what each test checks; fixtures imported from tests.redis_support
 # are redefined as arguments on purpose.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.faq_eval import load_groups
-from bot.unanswered import FileUnansweredLog, RedisUnansweredLog, UnansweredRecord
-from bot.unanswered_report import (
+from bot.evaluation.faq import load_groups
+from bot.unanswered.log import FileUnansweredLog, RedisUnansweredLog, UnansweredRecord
+from bot.unanswered.report import (
     CLUSTER_THRESHOLD,
     cluster_scores,
     group_questions,

@@ -34,6 +34,7 @@ from bot.content.diff import diff_content
 from bot.content.errors import ContentInvalid
 from bot.content.loader import load_content_texts
 from bot.content.model import Content, local_timezone
+from bot.settings import KEY_NAMESPACE, namespaced
 
 #: Characters of a version id shown to staff and accepted as the shortest form.
 SHORT = 12
@@ -64,7 +65,7 @@ class NothingToDo(PublishError):
 class ContentKeys:
     """The Redis keys and channel of published content under one prefix."""
 
-    prefix: str = "kw:"
+    prefix: str = KEY_NAMESPACE
 
     @property
     def live(self) -> str:
@@ -138,11 +139,10 @@ class ContentStore:
         clock: Returns the current time (aware); tests pass a fixed one.
     """
 
-    def __init__(self, client: redis.Redis, prefix: str = "kw:",
+    def __init__(self, client: redis.Redis, prefix: str = KEY_NAMESPACE,
                  keep_days: float = DEFAULT_KEEP_DAYS,
                  clock: Callable[[], datetime] = lambda: datetime.now(local_timezone())) -> None:
-        if not prefix.startswith("kw:"):
-            raise ValueError(f"Redis key prefixes start with 'kw:', got {prefix!r}")
+        prefix = namespaced(prefix, "content store")
         self.client = client
         self.keys = ContentKeys(prefix)
         self._keep_seconds = max(1, int(keep_days * 86400))

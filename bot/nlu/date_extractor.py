@@ -14,7 +14,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.dates import TZ, find_time_expression
+from bot.nlu.dates import TZ, find_time_expression
 from bot.nlu.extractor import RuleEntityExtractor
 
 DATE_ENTITY = "date"

@@ -13,7 +13,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import detect_language
+from bot.nlu.language import detect_language
 from bot.nlu.extractor import RuleEntityExtractor
 
 LANGUAGE_ENTITY = "language"

@@ -25,7 +25,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import is_han, is_hangul
+from bot.nlu.language import is_han, is_hangul
 
 logger = logging.getLogger(__name__)
 

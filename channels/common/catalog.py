@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.language import KO, ZH, detect_language, normalize_language_code
+from bot.nlu.language import KO, ZH, detect_language, normalize_language_code
 from channels.common.store import KeyValueStore
 
 logger = logging.getLogger(__name__)

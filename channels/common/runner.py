@@ -6,7 +6,7 @@ lets processing go on in the background and hands the replies to a late-delivery
 callback (WeChat's customer-service API, Kakao's callbackUrl) when they are ready.
 
 Every message goes through a ``MessageGuard`` first: past the per-user rate limit
-(``bot.ratelimit``) the user gets a polite "slow down" instead of an answer, and
+(``bot.server.ratelimit``) the user gets a polite "slow down" instead of an answer, and
 when Rasa's stores fail (Redis away, conversation lock not obtainable) the user
 gets a short "busy, please try again" in their language instead of an error.
 """
@@ -16,15 +16,15 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.language import detect_language, normalize_language_code
-from bot.ratelimit import RateLimiter, RateLimitSettings, create_rate_limiter
+from bot.nlu.language import detect_language, normalize_language_code
+from bot.server.ratelimit import RateLimiter, create_rate_limiter
+from bot.settings import Settings, get_settings
 from channels.common.catalog import say
 from channels.common.replies import BotMessage, parse_bot_message
 
@@ -137,18 +137,21 @@ class MessageGuard:
 
     Args:
         limiter: Counts messages per user; when omitted, one is built on first use
-            (inside the server's event loop) from ``KW_RATE_LIMIT`` and ``REDIS_URL``,
-            which are checked here, when the connector is created.
+            (inside the server's event loop) from the settings' ``KW_RATE_LIMIT`` and
+            ``REDIS_URL``.
         timeout: Seconds to wait for Rasa before saying "busy" (processing goes
             on in the background); None waits as long as it takes.
+        settings: The settings; the process's own when omitted, read here, when
+            the connector is created, so a bad value stops the server at start.
 
     Raises:
-        RateLimitError: When ``KW_RATE_LIMIT`` or ``KW_REDIS_PREFIX`` is unusable.
+        SettingsError: When ``KW_RATE_LIMIT`` or ``KW_REDIS_PREFIX`` is unusable.
     """
 
-    def __init__(self, limiter: RateLimiter | None = None, timeout: float | None = None) -> None:
+    def __init__(self, limiter: RateLimiter | None = None, timeout: float | None = None,
+                 settings: Settings | None = None) -> None:
         self._limiter = limiter
-        self._settings = None if limiter else RateLimitSettings.from_env(os.environ)
+        self._settings = settings or get_settings()
         self.timeout = timeout
         self._background: set[asyncio.Future[Any]] = set()
 
@@ -156,9 +159,7 @@ class MessageGuard:
     def limiter(self) -> RateLimiter:
         """The rate limiter, created on first use (no connection before the first message)."""
         if self._limiter is None:
-            self._limiter = create_rate_limiter(
-                self._settings or RateLimitSettings.from_env(os.environ)
-            )
+            self._limiter = create_rate_limiter(self._settings)
         return self._limiter
 
     async def handle(self, on_new_message: OnNewMessage, message: UserMessage) -> None:

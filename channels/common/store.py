@@ -4,23 +4,26 @@ Connectors remember a few short-lived facts: which platform messages were alread
 taken (WeChat ``MsgId``, Telegram ``update_id``), which nonces were seen, the shared
 WeChat access token, the payload behind a shortened button. ``KeyValueStore`` is
 the protocol they use; ``MemoryStore`` keeps entries in a bounded dict for one
-process and ``RedisStore`` shares them between processes (keys prefixed ``kw:``,
-JSON values, a TTL on every key). ``create_store`` picks one from ``REDIS_URL``.
+process and ``RedisStore`` shares them between processes (keys under
+``KW_REDIS_PREFIX``, JSON values, a TTL on every key). ``create_store`` picks one
+from the settings: the same Redis, prefix and client options as the rest of the
+deployment, so two deployments sharing a Redis never share connector state.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from bot.redis_client import DEFAULT_TIMEOUT, connect_async
+from bot.settings import KEY_NAMESPACE, Settings, get_settings, namespaced
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_PREFIX = "kw:"
 DEFAULT_MAX_ENTRIES = 50_000
 
 
@@ -146,15 +149,15 @@ class RedisStore:
         cooldown: Seconds to fail fast after a Redis error.
     """
 
-    def __init__(self, client: Any, prefix: str = DEFAULT_PREFIX, cooldown: float = 2.0) -> None:
+    def __init__(self, client: Any, prefix: str = KEY_NAMESPACE, cooldown: float = 2.0) -> None:
         self._client = client
-        self._prefix = prefix
+        self._prefix = namespaced(prefix, "channel store")
         self._cooldown = cooldown
         self._failed_at: float | None = None
 
     @classmethod
     def from_url(
-        cls, url: str, prefix: str = DEFAULT_PREFIX, socket_timeout: float = 0.5
+        cls, url: str, prefix: str = KEY_NAMESPACE, socket_timeout: float = DEFAULT_TIMEOUT
     ) -> RedisStore:
         """Builds a store whose connections time out instead of hanging a webhook.
 
@@ -166,15 +169,7 @@ class RedisStore:
         Returns:
             The store; no connection is made until the first command.
         """
-        import redis.asyncio as redis_asyncio
-
-        client = redis_asyncio.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=socket_timeout,
-            decode_responses=True,
-        )
-        return cls(client, prefix)
+        return cls(connect_async(url, socket_timeout), prefix)
 
     def _key(self, key: str) -> str:
         return f"{self._prefix}{key}"
@@ -219,19 +214,20 @@ class RedisStore:
         await self._client.close()
 
 
-def create_store(redis_url: str | None = None) -> KeyValueStore:
-    """Chooses the store: Redis when a URL is given or ``REDIS_URL`` is set, else memory.
+def create_store(settings: Settings | None = None) -> KeyValueStore:
+    """Chooses the store: Redis in Redis mode, else memory.
 
     Args:
-        redis_url: Overrides ``REDIS_URL``.
+        settings: The settings; the process's own when omitted.
 
     Returns:
         A store; Redis connects lazily on the first command.
     """
-    url = redis_url if redis_url is not None else os.environ.get("REDIS_URL", "")
-    if url:
+    settings = settings or get_settings()
+    if settings.redis_url:
         logger.info("Channel state is kept in Redis")
-        return RedisStore.from_url(url)
+        return RedisStore.from_url(settings.redis_url, settings.redis_prefix,
+                                   settings.redis_timeout)
     logger.info("Channel state is kept in memory (set REDIS_URL to share it)")
     return MemoryStore()
 

@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.language import detect_language
+from bot.nlu.language import detect_language
 from channels.common.catalog import (
     WELCOME_TOPICS,
     LanguageMemory,

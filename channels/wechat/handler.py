@@ -21,7 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from wechatpy.crypto import WeChatCrypto
 
-from bot.language import detect_language
+from bot.nlu.language import detect_language
 from channels.common.catalog import WELCOME_TOPICS, LanguageMemory, say
 from channels.common.limits import body_too_large, too_long
 from channels.common.replies import BotMessage

@@ -1,8 +1,8 @@
-"""`bot content publish | history | diff | rollback`: staff put content live through Redis.
+"""`bot content check | publish | history | diff | rollback`: staff check and put content live.
 
-Every command needs REDIS_URL (and uses KW_REDIS_PREFIX). Exit codes: 0 done (or
-nothing to do), 1 refused (content problems, unknown version), 2 not configured,
-3 Redis unreachable.
+``check`` reads the content folder. The others need REDIS_URL (and use
+KW_REDIS_PREFIX). Exit codes: 0 done (or nothing to do), 1 refused (content
+problems, unknown version), 2 not configured, 3 Redis unreachable.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from actions.config import Settings, SettingsError
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.content.store import ContentStore, HistoryEntry
@@ -49,19 +49,13 @@ def _when(iso: str) -> str:
 def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
     """Wraps ``command(args, store, settings)``; Redis and usage problems become exit codes."""
 
-    def run(args: argparse.Namespace) -> int:
-        import os
-
+    def run(args: argparse.Namespace, settings: Settings) -> int:
         from redis.exceptions import RedisError
 
         from bot.content.errors import ContentInvalid
         from bot.content.store import ContentStore, PublishError
         from bot.redis_client import connect
 
-        try:
-            settings = Settings.from_env(os.environ)
-        except SettingsError as error:
-            return _fail(str(error), EXIT_CONFIG)
         if not settings.redis_url:
             return _fail("set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to publish content; "
                          "without it the bot reads the content/ folder directly", EXIT_CONFIG)
@@ -78,6 +72,26 @@ def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace], in
                          "changed", EXIT_REDIS)
 
     return run
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Checks the content folder and lists every problem with file, line and field."""
+    from bot.content import check_content, load_content
+
+    directory = Path(args.dir) if args.dir else settings.content_dir
+    problems = check_content(directory)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"\n{len(problems)} problem(s) in {directory}/ — nothing was changed.",
+              file=sys.stderr)
+        return EXIT_REFUSED
+    content = load_content(directory)
+    sample = (" (SAMPLE data: replace with the official programme)"
+              if content.overview.sample_data else "")
+    print(f"OK{sample}: {len(content.venues)} venues, {len(content.events)} events, "
+          f"{len(content.faq)} FAQ entries; version {content.version[:12]}")
+    return 0
 
 
 def _print_entry(entry: HistoryEntry, verb: str) -> None:
@@ -98,7 +112,7 @@ def cmd_publish(args: argparse.Namespace, store: ContentStore, settings: Setting
     from bot.content.loader import read_content_texts
     from bot.content.store import NothingToDo
 
-    directory = Path(args.dir)
+    directory = Path(args.dir) if args.dir else settings.content_dir
     if not directory.is_dir():
         return _fail(f"the content folder {directory} does not exist", EXIT_REFUSED)
     if not args.message.strip():
@@ -169,11 +183,16 @@ def cmd_rollback(args: argparse.Namespace, store: ContentStore, settings: Settin
     return 0
 
 
-def add_commands(content_sub: argparse._SubParsersAction, default_dir: str) -> None:
-    """Adds publish, history, diff and rollback to the `bot content` parser."""
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Adds `content check | publish | history | diff | rollback` to the `bot` parser."""
+    content = sub.add_parser("content", help="staff content tools")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="check content/ and list every problem")
+    check.add_argument("--dir", help="the content folder (default: $KW_CONTENT_DIR)")
+    check.set_defaults(func=cmd_check)
     publish = content_sub.add_parser("publish", help="check content/ and put it live (Redis)")
     publish.add_argument("-m", "--message", required=True, help="what you changed, in a few words")
-    publish.add_argument("--dir", default=default_dir, help="the content folder")
+    publish.add_argument("--dir", help="the content folder (default: $KW_CONTENT_DIR)")
     publish.add_argument("--author", help="your name (default: $KW_STAFF_NAME or your login)")
     publish.set_defaults(func=with_store(cmd_publish))
 

@@ -1,11 +1,11 @@
 """Tune and check the FAQ match threshold, and the grouping of unanswered questions.
 
-``python -m bot.faq_eval`` scores the held-out paraphrases of tests/faq/paraphrases.yml
+``python -m bot.evaluation.faq`` scores the held-out paraphrases of tests/faq/paraphrases.yml
 against content/faq.yml and prints, per threshold, the precision (answers given
 that were the right entry), the recall (paraphrases answered with the right entry)
 and F1, then the threshold chosen and a two-fold estimate (threshold chosen on one
-half, measured on the other). ``python -m bot.faq_eval clusters`` does the same for
-the similarity threshold that groups unanswered questions (bot.unanswered_report),
+half, measured on the other). ``python -m bot.evaluation.faq clusters`` does the same for
+the similarity threshold that groups unanswered questions (bot.unanswered.report),
 on the labelled questions of tests/faq/unanswered_groups.yml.
 """
 
@@ -22,7 +22,7 @@ import yaml
 
 from bot.content.loader import load_content
 from bot.content.model import Content
-from bot.retrieval import FaqIndex
+from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD, FaqIndex
 
 PARAPHRASES = Path("tests/faq/paraphrases.yml")
 GROUPS = Path("tests/faq/unanswered_groups.yml")
@@ -146,8 +146,6 @@ def format_table(metrics: Sequence[Metrics], marked: float) -> list[str]:
 
 def run_faq(content_dir: Path, path: Path) -> int:
     """Prints the threshold table, the choice and the two-fold estimate."""
-    from actions.fallback import FALLBACK_MATCH_THRESHOLD
-
     scored = score_questions(load_content(content_dir), load_questions(path))
     metrics = [evaluate(scored, t) for t in THRESHOLDS]
     chosen = choose(metrics)
@@ -187,7 +185,7 @@ def load_groups(path: Path = GROUPS) -> tuple[list[str], list[str]]:
 
 def run_clusters(path: Path) -> int:
     """Prints pairwise precision/recall of the question grouping per similarity threshold."""
-    from bot.unanswered_report import CLUSTER_THRESHOLD, cluster_scores
+    from bot.unanswered.report import CLUSTER_THRESHOLD, cluster_scores
 
     texts, labels = load_groups(path)
     print(f"{len(texts)} questions in {len(set(labels))} true groups")
@@ -200,8 +198,8 @@ def run_clusters(path: Path) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Entry point: ``python -m bot.faq_eval [faq|clusters] [--content DIR] [--questions FILE]``."""
-    parser = argparse.ArgumentParser(prog="python -m bot.faq_eval", description=__doc__)
+    """Entry point: ``python -m bot.evaluation.faq [faq|clusters] [--content DIR] [--questions FILE]``."""
+    parser = argparse.ArgumentParser(prog="python -m bot.evaluation.faq", description=__doc__)
     parser.add_argument("what", nargs="?", choices=["faq", "clusters"], default="faq")
     parser.add_argument("--content", type=Path, default=Path("content"))
     parser.add_argument("--questions", type=Path, help="the labelled questions file "

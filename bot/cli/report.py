@@ -7,24 +7,22 @@ groups similar questions and prints them most frequent first, or as CSV.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
-from actions.config import Settings, SettingsError
+from bot.settings import Settings
 
 
-def cmd_report_unanswered(args: argparse.Namespace) -> int:
+def cmd_report_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     """Prints the grouped unanswered questions of the last ``--since``."""
     from redis.exceptions import RedisError
 
-    from bot.unanswered import open_log
-    from bot.unanswered_report import group_questions, parse_since, render_table, write_csv
+    from bot.unanswered.log import open_log
+    from bot.unanswered.report import group_questions, parse_since, render_table, write_csv
 
     try:
-        settings = Settings.from_env(os.environ)
         window = parse_since(args.since)
-    except (SettingsError, ValueError) as error:
+    except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     log = open_log(settings.redis_url, settings.redis_prefix, max(settings.redis_timeout, 2.0),
@@ -50,7 +48,7 @@ def cmd_report_unanswered(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Adds `report unanswered` to the `bot` parser."""
-    from bot.unanswered_report import CLUSTER_THRESHOLD
+    from bot.unanswered.report import CLUSTER_THRESHOLD
 
     report = sub.add_parser("report", help="reports for staff")
     report_sub = report.add_subparsers(dest="report_command", required=True)

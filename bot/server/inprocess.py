@@ -41,28 +41,28 @@ class InProcessActionEndpoint(EndpointConfig):
         return json.loads(json.dumps(await self._executor.run(call)))
 
 
-async def load_agent(model: Path = DEFAULT_MODEL) -> Any:
+async def load_agent(model: Path = DEFAULT_MODEL, log_level: str = "WARNING") -> Any:
     """Loads a trained model with in-memory stores and in-process actions.
 
     Args:
         model: Path of the trained model archive.
+        log_level: Level of Rasa's structured log (KW_LOG_LEVEL).
 
     Returns:
         A ready ``rasa.core.agent.Agent``.
     """
     import logging
-    import os
 
     from rasa.core.agent import load_agent as rasa_load_agent
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.rasa_server import install
+    from bot.server.rasa_server import install
 
-    install()  # the same Rasa fixes as the server (bot.rasa_server)
+    install()  # the same Rasa fixes as the server (bot.server.rasa_server)
 
     # Outside Rasa's own CLI nothing configures structlog, which then prints every
-    # debug line; honour LOG_LEVEL (Rasa's variable) with WARNING as the default.
-    configure_structlog(logging.getLevelName(os.environ.get("LOG_LEVEL", "WARNING")))
+    # debug line.
+    configure_structlog(logging.getLevelName(log_level))
     from rasa.core.utils import AvailableEndpoints
 
     # Rasa 3.6's load_agent takes the action endpoint only inside AvailableEndpoints;

@@ -43,7 +43,8 @@ from typing import Any
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
-from bot.redis_async import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
+from bot.redis_client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
+from bot.settings import namespaced
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ class SafeRedisLockStore(LockStore):
     """Conversation locks in Redis with atomic tickets, FIFO order, leases and fencing.
 
     Rasa builds it from ``endpoints.yml``
-    (``lock_store: {type: bot.redis_lock_store.SafeRedisLockStore, url: ...}``) as
+    (``lock_store: {type: bot.server.lock_store.SafeRedisLockStore, url: ...}``) as
     ``SafeRedisLockStore(endpoint_config=...)``; tests pass ``client`` directly.
 
     Args:
@@ -183,11 +184,7 @@ class SafeRedisLockStore(LockStore):
         merged: dict[str, Any] = dict(getattr(endpoint_config, "kwargs", None) or {})
         merged.update(options)
         url = merged.pop("url", None) or getattr(endpoint_config, "url", None)
-        self.key_prefix = str(merged.get("key_prefix") or "kw:")
-        if not self.key_prefix.startswith("kw:"):
-            raise ValueError(
-                f"lock store: key_prefix must start with 'kw:', got {self.key_prefix!r}"
-            )
+        self.key_prefix = namespaced(merged.get("key_prefix"), "lock store")
         self.lease = _number(merged, "lease_seconds", 10.0, 1.0)
         self.wait = _number(merged, "wait_seconds", 30.0, 0.1)
         self.keep = max(_number(merged, "keep_seconds", 3600.0, 60.0), 3 * self.lease)

@@ -21,7 +21,7 @@
    time: 4.6 % of the Rasa server's CPU under load (py-spy). The classes do not
    change once imported, so the answer is remembered per type name.
 
-    python -m bot.rasa_server run --model models/korea-week.tar.gz ...   (what bot.run starts)
+    python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...   (what bot.server.supervisor starts)
 """
 
 from __future__ import annotations

@@ -31,8 +31,9 @@ from rasa.shared.core.trackers import (
     get_trackers_for_conversation_sessions,
 )
 
-from bot.redis_async import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
-from bot.redis_lock_store import CURRENT_HOLD, fenced_set, server_identity
+from bot.redis_client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
+from bot.settings import KEY_NAMESPACE, namespaced
+from bot.server.lock_store import CURRENT_HOLD, fenced_set, server_identity
 
 logger = logging.getLogger(__name__)
 
@@ -74,16 +75,14 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         host: str | None = None,
         event_broker: Any = None,
         client: Any = None,
-        key_prefix: str = "kw:",
+        key_prefix: str = KEY_NAMESPACE,
         record_exp: float | str = DEFAULT_RECORD_EXP,
         max_sessions: int | str = DEFAULT_MAX_SESSIONS,
         socket_timeout: float | str = DEFAULT_TIMEOUT,
         retries: int | str = DEFAULT_RETRIES,
         **kwargs: Any,
     ) -> None:
-        key_prefix = str(key_prefix or "kw:")
-        if not key_prefix.startswith("kw:"):
-            raise ValueError(f"tracker store: key_prefix must start with 'kw:', got {key_prefix!r}")
+        key_prefix = namespaced(key_prefix, "tracker store")
         self.record_exp = int(float(record_exp))
         if self.record_exp < 60:
             raise ValueError(f"tracker store: record_exp must be 60 s or more, not {record_exp!r}")

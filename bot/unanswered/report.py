@@ -5,7 +5,7 @@ does). Identical texts (after folding case, width, spaces and punctuation) count
 together; then, most frequent first, each text joins the group it is most similar
 to on average, if that average reaches ``CLUSTER_THRESHOLD``, or starts a new group
 (its first text is the group's representative). Groups are listed most frequent
-first. The threshold was chosen with ``python -m bot.faq_eval clusters`` on the
+first. The threshold was chosen with ``python -m bot.evaluation.faq clusters`` on the
 labelled questions of tests/faq/unanswered_groups.yml.
 """
 
@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import IO, Any
 
 from bot.content.model import local_timezone
-from bot.retrieval import char_vectorizer, normalize_question
-from bot.unanswered import UnansweredRecord
+from bot.content.retrieval import char_vectorizer, normalize_question
+from bot.unanswered.log import UnansweredRecord
 
 #: Similarity a question needs to the first question of a group to join it.
 CLUSTER_THRESHOLD = 0.3

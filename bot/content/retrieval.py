@@ -8,7 +8,7 @@ similarities: with its closest phrasing, with all its phrasings together, and
 with its answer (which often holds the words visitors use, such as 母婴室 or
 환전). ``FaqMatch.confidence`` also subtracts half the similarity of the next-best
 entry, so a question that fits two entries about equally is not answered from
-either; tests/faq/paraphrases.yml and ``python -m bot.faq_eval`` chose these
+either; tests/faq/paraphrases.yml and ``python -m bot.evaluation.faq`` chose these
 settings (see docs/content.md).
 """
 
@@ -26,6 +26,11 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 PHRASE_WEIGHT, QUESTIONS_WEIGHT, ANSWER_WEIGHT = 0.2, 0.4, 0.4
 #: How much of the runner-up's score is taken off the best entry's confidence.
 RUNNER_UP_WEIGHT = 0.5
+#: Confidence (``FaqMatch.confidence``) an FAQ entry must reach to answer a question
+#: the NLU did not recognise. Chosen with ``python -m bot.evaluation.faq`` on the
+#: held-out paraphrases and unrelated questions of tests/faq/paraphrases.yml: the
+#: best recall with precision >= 0.9 (a test checks it).
+FALLBACK_MATCH_THRESHOLD = 0.16
 
 
 def normalize_question(text: str) -> str:

@@ -13,23 +13,18 @@ must not silence it.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from bot.redis_async import connect_async
+from bot.redis_client import connect_async
+from bot.settings import KEY_NAMESPACE, RateLimit, Settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LIMIT = "20/60"
-DEFAULT_PREFIX = "kw:"
 #: The limiter's Redis budget per message: one try, a quarter of a second.
 REDIS_TIMEOUT = 0.25
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
-_OFF = {"off", "0", "none", "no", "false"}
 # INCR the window's counter; the first message of a window sets its expiry.
 _COUNT = """
 local count = redis.call('INCR', KEYS[1])
@@ -38,59 +33,6 @@ if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then
 end
 return count
 """
-
-
-class RateLimitError(ValueError):
-    """``KW_RATE_LIMIT`` or ``KW_REDIS_PREFIX`` has a value that cannot be used."""
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``messages`` per user in each window of ``seconds``."""
-
-    messages: int
-    seconds: float
-
-    @classmethod
-    def parse(cls, spec: str) -> RateLimit | None:
-        """Reads ``"20/60"`` (or ``"20/60s"``); ``"off"`` or ``"0"`` mean no limit.
-
-        Raises:
-            RateLimitError: When the text is neither.
-        """
-        if spec.strip().lower() in _OFF:
-            return None
-        match = _SPEC.match(spec)
-        if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
-            raise RateLimitError(
-                f"KW_RATE_LIMIT must look like 20/60 (messages/seconds) or off, got {spec!r}"
-            )
-        return cls(int(match.group(1)), float(match.group(2)))
-
-
-@dataclass(frozen=True)
-class RateLimitSettings:
-    """The limiter's settings, read from the environment in one place."""
-
-    limit: RateLimit | None
-    redis_url: str | None = None
-    prefix: str = DEFAULT_PREFIX
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> RateLimitSettings:
-        """Reads ``KW_RATE_LIMIT``, ``REDIS_URL`` and ``KW_REDIS_PREFIX``.
-
-        Raises:
-            RateLimitError: When a value cannot be used.
-        """
-        prefix = env.get("KW_REDIS_PREFIX", "").strip() or DEFAULT_PREFIX
-        if not prefix.startswith("kw:"):
-            raise RateLimitError(f"KW_REDIS_PREFIX must start with 'kw:', got {prefix!r}")
-        return cls(
-            limit=RateLimit.parse(env.get("KW_RATE_LIMIT", "").strip() or DEFAULT_LIMIT),
-            redis_url=env.get("REDIS_URL", "").strip() or None,
-            prefix=prefix,
-        )
 
 
 class RateLimiter(Protocol):
@@ -151,7 +93,7 @@ class RedisRateLimiter:
         prefix: Start of the keys; must start with ``kw:``.
     """
 
-    def __init__(self, client: Any, limit: RateLimit, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, client: Any, limit: RateLimit, prefix: str = KEY_NAMESPACE) -> None:
         self._client = client
         self._limit = limit
         self._prefix = prefix
@@ -168,12 +110,13 @@ class RedisRateLimiter:
         return count <= self._limit.messages
 
 
-def create_rate_limiter(settings: RateLimitSettings) -> RateLimiter:
+def create_rate_limiter(settings: Settings) -> RateLimiter:
     """Builds the limiter the settings ask for; Redis connects on first use."""
-    if settings.limit is None:
+    limit = settings.limit()
+    if limit is None:
         logger.info("No per-user rate limit (KW_RATE_LIMIT=off)")
         return NoRateLimit()
     if settings.redis_url:
         client = connect_async(settings.redis_url, timeout=REDIS_TIMEOUT, retries=0)
-        return RedisRateLimiter(client, settings.limit, settings.prefix)
-    return MemoryRateLimiter(settings.limit)
+        return RedisRateLimiter(client, limit, settings.redis_prefix)
+    return MemoryRateLimiter(limit)

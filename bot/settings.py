@@ -1,0 +1,241 @@
+"""Every environment variable the project reads, with its default and meaning, in one place.
+
+``get_settings()`` reads the process environment once; every other module asks it
+(or receives a ``Settings``) instead of reading ``os.environ``. Channel secrets
+(``WECHAT_TOKEN``, …) are not here: Rasa expands them from credentials.yml
+(docs/channels.md). ``python -m bot.settings`` prints the variable table that
+docs/deploy.md shows (a test keeps the two equal).
+
+A pydantic model rather than pydantic's ``BaseSettings``: ``BaseSettings`` reads
+``os.environ`` itself, so it cannot check a mapping a test or the supervisor
+passes, and it takes an empty variable as a value where operators mean "unset".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field, ValidationError, validator
+
+#: Every Redis key of the project starts with this; KW_REDIS_PREFIX extends it.
+KEY_NAMESPACE = "kw:"
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
+_OFF = {"off", "0", "none", "no", "false"}
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the project cannot use."""
+
+
+def namespaced(prefix: str | None, owner: str) -> str:
+    """Returns a Redis key prefix (``kw:`` when empty) after checking it starts with ``kw:``.
+
+    Args:
+        prefix: The configured prefix.
+        owner: Who uses it, for the error ("lock store").
+
+    Raises:
+        ValueError: When the prefix does not start with ``kw:``.
+    """
+    value = str(prefix or KEY_NAMESPACE)
+    if not value.startswith(KEY_NAMESPACE):
+        where = f"{owner}: " if owner else ""
+        raise ValueError(f"{where}key prefixes must start with {KEY_NAMESPACE!r}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``messages`` per user in each window of ``seconds``."""
+
+    messages: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, spec: str) -> RateLimit | None:
+        """Reads ``"20/60"`` (or ``"20/60s"``); ``"off"`` or ``"0"`` mean no limit.
+
+        Raises:
+            SettingsError: When the text is neither.
+        """
+        if spec.strip().lower() in _OFF:
+            return None
+        match = _RATE.match(spec)
+        if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
+            raise SettingsError(
+                f"KW_RATE_LIMIT must look like 20/60 (messages/seconds) or off, got {spec!r}"
+            )
+        return cls(int(match.group(1)), float(match.group(2)))
+
+
+def _var(name: str, meaning: str, **limits: Any) -> Any:
+    """A field read from the variable ``name``, documented with ``meaning``."""
+    return Field(alias=name, description=meaning, **limits)
+
+
+class Settings(BaseModel):
+    """The project's settings; field aliases are the environment variable names."""
+
+    # --- content and answers ---
+    content_dir: Path = _var("KW_CONTENT_DIR", "folder of the staff content files",
+                             default=Path("content"))
+    now: Optional[datetime] = _var(
+        "KW_NOW", "a fixed current time for rehearsals and tests, e.g. `2026-11-27T10:00` "
+        "(Asia/Shanghai)", default=None)
+    max_items: int = _var("KW_MAX_ITEMS", "how many events a list answer shows at most",
+                          default=8, ge=1, le=50)
+    low_confidence: float = _var(
+        "KW_LOW_CONFIDENCE", "intent confidence under which a message is recorded as "
+        "unanswered, even when answered", default=0.5, ge=0.0, le=1.0)
+    model: Path = _var("KW_MODEL", "the trained model archive",
+                       default=Path("models/korea-week.tar.gz"))
+    # --- Redis ---
+    redis_url: Optional[str] = _var(
+        "REDIS_URL", "Redis mode when set: `redis://[:password@]host:port/db` (`rediss://` "
+        "for TLS)", default=None)
+    redis_prefix: str = _var(
+        "KW_REDIS_PREFIX", "start of every Redis key (must start with `kw:`); deployments "
+        "sharing a Redis use different prefixes", default=KEY_NAMESPACE)
+    redis_timeout: float = _var("KW_REDIS_TIMEOUT", "seconds to wait for Redis per command",
+                                default=0.5, ge=0.05, le=30.0)
+    rate_limit: str = _var("KW_RATE_LIMIT",
+                           "messages per user per window of seconds; `off` disables it",
+                           default="20/60")
+    # --- unanswered questions ---
+    hash_salt: Optional[str] = _var(
+        "KW_HASH_SALT", "salt for hashing user ids in the unanswered log (generated when "
+        "unset)", default=None)
+    unanswered_days: float = _var("KW_UNANSWERED_DAYS", "days unanswered questions are kept",
+                                  default=14.0, ge=0.001)
+    unanswered_file: Path = _var("KW_UNANSWERED_FILE",
+                                 "where unanswered questions are kept without Redis",
+                                 default=Path("var/unanswered.jsonl"))
+    staff_name: Optional[str] = _var(
+        "KW_STAFF_NAME", "who publishes content from this shell (default: the login name)",
+        default=None)
+    # --- servers ---
+    host: str = _var("KW_HOST", "interface the Rasa server listens on", default="127.0.0.1")
+    port: int = _var("KW_PORT", "port of the Rasa server", default=5005, ge=1, le=65535)
+    actions_port: int = _var("KW_ACTIONS_PORT", "port of the action server", default=5055,
+                             ge=1, le=65535)
+    action_url: Optional[str] = _var(
+        "KW_ACTION_URL", "the action server's webhook for `endpoints.redis.yml` (set by "
+        "`make run` when unset)", default=None)
+    endpoints: Optional[Path] = _var(
+        "KW_ENDPOINTS", "an endpoints file to use instead of the automatic choice",
+        default=None)
+    run_dir: Path = _var(
+        "KW_RUN_DIR", "where each run keeps its generated files (a folder per run inside)",
+        default=Path("var/run"))
+    log_level: str = _var("KW_LOG_LEVEL", "log level of every process: DEBUG, INFO, "
+                          "WARNING, ERROR", default="WARNING")
+    rasa_url: str = _var("KW_RASA_URL", "the Rasa server, for the Telegram polling tool",
+                         default="http://127.0.0.1:5005")
+
+    class Config:
+        allow_population_by_field_name = True
+        frozen = True
+
+    @validator("now")
+    def _local_time(cls, value: Optional[datetime]) -> Optional[datetime]:
+        from bot.nlu.dates import TZ
+
+        if value is None:
+            return None
+        return value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
+
+    @validator("redis_prefix")
+    def _namespaced(cls, value: str) -> str:
+        return namespaced(value, "")  # the error names the variable
+
+    @validator("rate_limit")
+    def _rate(cls, value: str) -> str:
+        try:
+            RateLimit.parse(value)
+        except SettingsError as error:
+            raise ValueError("must look like 20/60 (messages/seconds) or off") from error
+        return value
+
+    @validator("log_level")
+    def _level(cls, value: str) -> str:
+        if value.upper() not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return value.upper()
+
+    @validator("redis_url")
+    def _redis_url(cls, value: Optional[str]) -> Optional[str]:
+        from bot.redis_client import check_url
+
+        return check_url(value) if value else None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Builds settings from environment variables; unset and blank ones take the default.
+
+        Raises:
+            SettingsError: Naming the variable, when a value cannot be used.
+        """
+        names = {field.alias for field in cls.__fields__.values()}
+        values = {name: env[name].strip() for name in names if env.get(name, "").strip()}
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise SettingsError(_explain(error)) from None
+
+    def limit(self) -> RateLimit | None:
+        """The per-user rate limit, or None when it is off."""
+        return RateLimit.parse(self.rate_limit)
+
+    def current_time(self) -> datetime:
+        """The current time in Asia/Shanghai, or the KW_NOW override."""
+        from bot.nlu.dates import TZ
+
+        return self.now or datetime.now(TZ)
+
+
+def _explain(error: ValidationError) -> str:
+    """One line per bad variable: ``KW_MAX_ITEMS must be ... , got '0'``."""
+    aliases = {name: field.alias for name, field in Settings.__fields__.items()}
+    problems = []
+    for item in error.errors():
+        where = str(item["loc"][0]) if item.get("loc") else "?"
+        problems.append(f"{aliases.get(where, where)}: {item['msg']}")
+    return "; ".join(problems)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use.
+
+    Raises:
+        SettingsError: When a variable has a value that cannot be used.
+    """
+    return Settings.from_env(os.environ)
+
+
+def environment() -> Mapping[str, str]:
+    """The process environment, for code that passes it on (child processes, credentials)."""
+    return os.environ
+
+
+def variables_table() -> list[str]:
+    """The Markdown table of every variable: name, default and meaning."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for field in Settings.__fields__.values():
+        default = "unset" if field.default is None else f"`{field.default}`"
+        lines.append(f"| `{field.alias}` | {default} | {field.field_info.description} |")
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(variables_table()))
+    sys.exit(0)

@@ -9,27 +9,28 @@ the others; an activity that is not on the programme gets what is on instead.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import asked_window, entity_values, reply_language
-from bot.settings import get_settings
 from actions.content import get_content
 from actions.render import event_lines, format_when, venue_name
 from actions.unanswered import note_unanswered
 from bot.content.model import Content, Event
 from bot.nlu.dates import TimeWindow
+from bot.settings import get_settings
 
 # Activity entity values that stand for a whole category rather than a part of it.
 _CATEGORY_WORDS = {"food_festival", "taekwondo", "go", "forum", "exhibition", "concert"}
 
 
 def select_events(
-    content: Content, category: str, activities: Sequence[str], window: Optional[TimeWindow]
-) -> Tuple[List[Event], bool]:
+    content: Content, category: str, activities: Sequence[str], window: TimeWindow | None
+) -> tuple[list[Event], bool]:
     """Picks the events a question is about.
 
     Args:
@@ -73,13 +74,13 @@ class ActivityAction(Action, ABC):
     def category(self) -> str:
         """The event category this action answers about."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml."""
         return self.action_name
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Details the next matching session and lists the other ones."""
         note_unanswered(tracker)
         lang = reply_language(tracker)
@@ -90,7 +91,9 @@ class ActivityAction(Action, ABC):
             content, self.category, entity_values(tracker, "activity"), asked_window(tracker, now)
         )
         if not events or not found:
-            instead = [e for e in events if e.end > now] or [e for e in content.events if e.end > now]
+            instead = [e for e in events if e.end > now] or [
+                e for e in content.events if e.end > now
+            ]
             dispatcher.utter_message(
                 response="utter_activity_unknown",
                 items=event_lines(content, instead or list(content.events), lang, limit),

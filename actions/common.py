@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -31,9 +31,9 @@ def reply_language(tracker: Tracker) -> str:
     return normalize_language_code(metadata.get("default_language")) or DEFAULT_LANGUAGE
 
 
-def entity_values(tracker: Tracker, entity: str) -> List[str]:
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
     """Returns the values of an entity in the latest message, in order, without repeats."""
-    values: List[str] = []
+    values: list[str] = []
     for item in tracker.latest_message.get("entities") or []:
         if item.get("entity") == entity and isinstance(item.get("value"), str):
             if item["value"] not in values:
@@ -41,13 +41,13 @@ def entity_values(tracker: Tracker, entity: str) -> List[str]:
     return values
 
 
-def first_entity(tracker: Tracker, entity: str) -> Optional[str]:
+def first_entity(tracker: Tracker, entity: str) -> str | None:
     """Returns the first value of an entity in the latest message, or None."""
     values = entity_values(tracker, entity)
     return values[0] if values else None
 
 
-def asked_window(tracker: Tracker, now: datetime) -> Optional[TimeWindow]:
+def asked_window(tracker: Tracker, now: datetime) -> TimeWindow | None:
     """Returns the time window the latest message asks about, resolved against ``now``."""
     texts = entity_values(tracker, "date") + [tracker.latest_message.get("text") or ""]
     for text in texts:
@@ -59,16 +59,16 @@ def asked_window(tracker: Tracker, now: datetime) -> Optional[TimeWindow]:
 
 def latest_intent(tracker: Tracker) -> str:
     """Returns the name of the intent of the latest message ("" if none)."""
-    intent: Dict[str, Any] = tracker.latest_message.get("intent") or {}
+    intent: dict[str, Any] = tracker.latest_message.get("intent") or {}
     return intent.get("name") or ""
 
 
-def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
+def latest_metadata(tracker: Tracker) -> dict[str, Any]:
     """Returns the channel metadata of the latest message."""
     return tracker.latest_message.get("metadata") or {}
 
 
-def origin_entity(tracker: Tracker) -> Optional[str]:
+def origin_entity(tracker: Tracker) -> str | None:
     """The `origin` of the latest message, ignoring one inside a venue's name.
 
     Lookup matching finds "酒店" (origin: hotel) inside "香格里拉大酒店" (venue); there

@@ -15,13 +15,12 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Dict, Optional, Tuple, Union
 
-from bot.settings import Settings, get_settings
 from bot.content.errors import ContentInvalid
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.watch import LiveContentWatcher
+from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +32,12 @@ class ContentProvider:
 
     def __init__(self, directory: Path) -> None:
         self._directory = directory
-        self._content: Optional[Content] = None
-        self._stamp: Tuple[Tuple[str, float, int], ...] = ()
+        self._content: Content | None = None
+        self._stamp: tuple[tuple[str, float, int], ...] = ()
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
-    def _file_stamp(self) -> Tuple[Tuple[str, float, int], ...]:
+    def _file_stamp(self) -> tuple[tuple[str, float, int], ...]:
         stamp = []
         for path in sorted(self._directory.glob("*.yml")):
             info = path.stat()
@@ -64,8 +63,12 @@ class ContentProvider:
             except ContentInvalid as error:
                 if self._content is None:
                     raise
-                logger.error("content in %s is invalid, still serving version %s: %s",
-                             self._directory, self._content.version[:12], error)
+                logger.error(
+                    "content in %s is invalid, still serving version %s: %s",
+                    self._directory,
+                    self._content.version[:12],
+                    error,
+                )
                 self._stamp = stamp
                 return self._content
             if self._content is not None and content.version != self._content.version:
@@ -84,8 +87,9 @@ class PublishedContentProvider:
             Redis before answering from the folder; later calls never wait.
     """
 
-    def __init__(self, folder: ContentProvider, watcher: LiveContentWatcher,
-                 startup_wait: float = 1.0) -> None:
+    def __init__(
+        self, folder: ContentProvider, watcher: LiveContentWatcher, startup_wait: float = 1.0
+    ) -> None:
         self._folder = folder
         self._watcher = watcher
         self._startup_wait = startup_wait
@@ -109,8 +113,8 @@ class PublishedContentProvider:
         self._watcher.stop()
 
 
-Provider = Union[ContentProvider, PublishedContentProvider]
-_providers: Dict[Tuple[Path, Optional[str], str], Provider] = {}
+Provider = ContentProvider | PublishedContentProvider
+_providers: dict[tuple[Path, str | None, str], Provider] = {}
 _providers_lock = threading.Lock()
 
 

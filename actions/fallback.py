@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,17 +14,16 @@ from actions.unanswered import note_unanswered
 from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD
 
 
-
 class ActionFallback(Action):
     """Answers nlu_fallback from the FAQ when a close entry exists, else apologises."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml and config.yml."""
         return "action_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Sends the closest FAQ answer or the default reply with topic buttons."""
         lang = reply_language(tracker)
         content = get_content()

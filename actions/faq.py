@@ -9,7 +9,7 @@ have no intent of their own, so the NLU may file their questions under any topic
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -34,7 +34,7 @@ TOPIC_MATCH_THRESHOLD = 0.1
 # Confidence an entry of another topic needs to answer instead (= the fallback's).
 OTHER_TOPIC_THRESHOLD = 0.16
 
-_indexes: Dict[str, FaqIndex] = {}
+_indexes: dict[str, FaqIndex] = {}
 
 
 def faq_index(content: Content) -> FaqIndex:
@@ -46,7 +46,7 @@ def faq_index(content: Content) -> FaqIndex:
     return index
 
 
-def answer_for_topic(content: Content, topic: str, question: str) -> Optional[FaqEntry]:
+def answer_for_topic(content: Content, topic: str, question: str) -> FaqEntry | None:
     """The FAQ entry answering ``question`` within ``topic``, or None if the topic is empty.
 
     An entry of another topic answers when it fits confidently (OTHER_TOPIC_THRESHOLD).
@@ -65,13 +65,13 @@ def answer_for_topic(content: Content, topic: str, question: str) -> Optional[Fa
 class ActionAnswerFaq(Action):
     """Answers the FAQ-type intents from content/faq.yml."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml."""
         return "action_answer_faq"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Sends the best FAQ answer for the intent's topic."""
         note_unanswered(tracker)
         lang = reply_language(tracker)

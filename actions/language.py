@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
@@ -20,15 +20,15 @@ class ActionSessionStart(Action):
     session's first message; the text of each message still decides.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name (Rasa's reserved session start action)."""
         return "action_session_start"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Emits SessionStarted, carried-over slots and the default language."""
-        events: List[Dict[Text, Any]] = [SessionStarted()]
+        events: list[dict[str, Any]] = [SessionStarted()]
         for key, value in tracker.current_slot_values().items():
             if key != "session_started_metadata" and value is not None:
                 events.append(SlotSet(key, value))
@@ -43,13 +43,13 @@ class ActionSessionStart(Action):
 class ActionChangeLanguage(Action):
     """Switches the reply language when a visitor asks for Chinese or Korean."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml."""
         return "action_change_language"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Sets the language slot and confirms in the new language."""
         target = first_entity(tracker, "target_language")
         if target is not None and target not in SUPPORTED:

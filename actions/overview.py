@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,13 +16,13 @@ from actions.unanswered import note_unanswered
 class ActionAnswerOverview(Action):
     """Answers ask_event_overview from content/overview.yml."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml."""
         return "action_answer_overview"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Sends name, dates, organisers and purpose, and the sample-data notice."""
         note_unanswered(tracker)
         lang = reply_language(tracker)
@@ -36,28 +36,36 @@ class ActionAnswerOverview(Action):
             name=overview.name.get(lang),
             dates=format_date_range(overview.start, overview.end, lang),
             organisers=organisers,
-            description=f"{overview.description.get(lang)}\n{overview.purpose.get(lang)}\n🔗 {overview.website}",
+            description=(
+                f"{overview.description.get(lang)}\n{overview.purpose.get(lang)}"
+                f"\n🔗 {overview.website}"
+            ),
         )
         if overview.sample_data and overview.notice is not None:
-            dispatcher.utter_message(response="utter_sample_notice", notice=overview.notice.get(lang))
+            dispatcher.utter_message(
+                response="utter_sample_notice", notice=overview.notice.get(lang)
+            )
         return []
 
 
 class ActionHumanHandoff(Action):
     """Gives the staff contact (hotline, e-mail, hours) from content/overview.yml."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml."""
         return "action_human_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Sends how to reach a staff member."""
         note_unanswered(tracker)
         lang = reply_language(tracker)
         contact = get_content().overview.contact
         dispatcher.utter_message(
-            response="utter_handoff", phone=contact.phone, email=contact.email, hours=contact.hours.get(lang)
+            response="utter_handoff",
+            phone=contact.phone,
+            email=contact.email,
+            hours=contact.hours.get(lang),
         )
         return []

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, first_entity, latest_metadata, reply_language
-from bot.settings import get_settings
 from actions.content import get_content
 from actions.render import venue_lines
 from actions.unanswered import note_unanswered
 from bot.content.model import Content, Venue
+from bot.settings import get_settings
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -30,7 +31,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
-def nearest_venue(content: Content, lat: float, lon: float) -> Optional[Venue]:
+def nearest_venue(content: Content, lat: float, lon: float) -> Venue | None:
     """The venue closest to a point, or None if there are no venues."""
     return min(
         content.venues.values(),
@@ -39,7 +40,7 @@ def nearest_venue(content: Content, lat: float, lon: float) -> Optional[Venue]:
     )
 
 
-def venue_of_activity(content: Content, activities: Sequence[str], now: datetime) -> Optional[Venue]:
+def venue_of_activity(content: Content, activities: Sequence[str], now: datetime) -> Venue | None:
     """The venue of the next session of the first named activity that has sessions."""
     for activity in activities:
         events = content.events_in(tags=[activity]) or content.events_in(category=activity)
@@ -49,7 +50,7 @@ def venue_of_activity(content: Content, activities: Sequence[str], now: datetime
     return None
 
 
-def asked_venue(content: Content, tracker: Tracker, now: datetime) -> Optional[Venue]:
+def asked_venue(content: Content, tracker: Tracker, now: datetime) -> Venue | None:
     """The venue the latest message is about, if it names or implies one.
 
     A `venue` entity wins, then an `activity` entity (its venue), then a location
@@ -78,24 +79,28 @@ class VenueAction(Action, ABC):
     action_name: str
     list_response: str
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Returns the action name used in domain.yml."""
         return self.action_name
 
     @abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str) -> None:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str
+    ) -> None:
         """Sends the answer about ``venue`` in ``lang``."""
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Finds the venue and answers, or lists the venues."""
         note_unanswered(tracker)
         lang = reply_language(tracker)
         content = get_content()
         venue = asked_venue(content, tracker, get_settings().current_time())
         if venue is None:
-            dispatcher.utter_message(response=self.list_response, items=venue_lines(content.venues.values(), lang))
+            dispatcher.utter_message(
+                response=self.list_response, items=venue_lines(content.venues.values(), lang)
+            )
         else:
             self.answer(dispatcher, tracker, venue, lang)
         return []

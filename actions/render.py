@@ -6,8 +6,8 @@ Words come from content/ (names, descriptions) and from Babel's locale data
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Iterable, List, Optional, Sequence
 
 from babel.dates import format_interval, format_skeleton
 
@@ -41,7 +41,8 @@ def format_clock(moment: datetime) -> str:
 def format_when(event: Event, lang: str) -> str:
     """Formats when an event runs: its day and hours, or a span of days."""
     if event.start.date() == event.end.date():
-        return f"{format_day(event.start.date(), lang)} {format_clock(event.start)}–{format_clock(event.end)}"
+        hours = f"{format_clock(event.start)}–{format_clock(event.end)}"
+        return f"{format_day(event.start.date(), lang)} {hours}"
     days = format_date_range(event.start.date(), event.end.date(), lang)
     return f"{days} {format_clock(event.start)}–{format_clock(event.end)}"
 
@@ -54,7 +55,11 @@ def venue_name(content: Content, venue_id: str, lang: str) -> str:
 
 def event_line(content: Content, event: Event, lang: str, with_day: bool = True) -> str:
     """One list line for an event: "• 11月28日周六 17:00–21:00 名称 @ 场馆"."""
-    when = format_when(event, lang) if with_day else f"{format_clock(event.start)}–{format_clock(event.end)}"
+    when = (
+        format_when(event, lang)
+        if with_day
+        else f"{format_clock(event.start)}–{format_clock(event.end)}"
+    )
     return f"• {when} {event.name.get(lang)} @ {venue_name(content, event.venue, lang)}"
 
 
@@ -73,14 +78,14 @@ def venue_lines(venues: Iterable[Venue], lang: str) -> str:
     return "\n".join(f"• {v.name.get(lang)} — {v.address.get(lang)}" for v in venues)
 
 
-def route_text(venue: Venue, lang: str, origin: Optional[str] = None) -> str:
+def route_text(venue: Venue, lang: str, origin: str | None = None) -> str:
     """Directions to a venue: from ``origin`` if known, else by metro, bus and taxi."""
     if origin:
         directions = venue.transport.for_origin(origin)
         if directions is not None:
             return f"🧭 {directions.get(lang)}"
     transport = venue.transport
-    parts: List[str] = [
+    parts: list[str] = [
         f"🚇 {transport.metro.get(lang)}",
         f"🚌 {transport.bus.get(lang)}",
         f"🚕 {transport.taxi.get(lang)}",

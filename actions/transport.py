@@ -17,7 +17,9 @@ class ActionAnswerTransport(VenueAction):
     action_name = "action_answer_transport"
     list_response = "utter_transport_ask_venue"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str) -> None:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str
+    ) -> None:
         """Sends directions to the venue: from the visitor's origin, or by metro, bus and taxi."""
         dispatcher.utter_message(
             response="utter_transport_route",

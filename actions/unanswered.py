@@ -14,34 +14,47 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions.common import latest_metadata, reply_language
-from bot.settings import Settings, get_settings
 from bot.nlu.language import detect_language
+from bot.settings import Settings, get_settings
 from bot.unanswered.log import MAX_TEXT, UnansweredLog, UnansweredRecord, hash_user, open_log
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
-_logs: Dict[Tuple[Any, ...], UnansweredLog] = {}
+_logs: dict[tuple[Any, ...], UnansweredLog] = {}
 
 
 def get_log(settings: Settings) -> UnansweredLog:
     """The unanswered-questions log of these settings, opened once per process."""
-    key = (settings.redis_url, settings.redis_prefix, settings.unanswered_file,
-           settings.unanswered_days, settings.hash_salt)
+    key = (
+        settings.redis_url,
+        settings.redis_prefix,
+        settings.unanswered_file,
+        settings.unanswered_days,
+        settings.hash_salt,
+    )
     log = _logs.get(key)
     if log is None:
-        log = _logs.setdefault(key, open_log(
-            settings.redis_url, settings.redis_prefix, settings.redis_timeout,
-            settings.unanswered_days, settings.unanswered_file, settings.hash_salt))
+        log = _logs.setdefault(
+            key,
+            open_log(
+                settings.redis_url,
+                settings.redis_prefix,
+                settings.redis_timeout,
+                settings.unanswered_days,
+                settings.unanswered_file,
+                settings.hash_salt,
+            ),
+        )
     return log
 
 
-def nlu_intent(tracker: Tracker) -> Tuple[Optional[str], Optional[float]]:
+def nlu_intent(tracker: Tracker) -> tuple[str | None, float | None]:
     """The NLU's own best intent and its confidence for the latest message.
 
     For ``nlu_fallback`` (whose confidence is only the fallback threshold) this is
@@ -57,7 +70,7 @@ def nlu_intent(tracker: Tracker) -> Tuple[Optional[str], Optional[float]]:
     return intent.get("name"), float(confidence) if confidence is not None else None
 
 
-def unanswered_reason(tracker: Tracker, answered: bool, threshold: float) -> Optional[str]:
+def unanswered_reason(tracker: Tracker, answered: bool, threshold: float) -> str | None:
     """Why the latest message should be recorded: "fallback", "low_confidence" or None."""
     if not answered:
         return "fallback"
@@ -88,11 +101,12 @@ def _write(log: UnansweredLog, tracker: Tracker, reason: str) -> None:
     try:
         log.add(build_record(tracker, reason, log.salt()))
     except Exception as error:  # noqa: BLE001 - storage must never break an answer
-        logger.warning("could not record an unanswered question: %s: %s",
-                       type(error).__name__, error)
+        logger.warning(
+            "could not record an unanswered question: %s: %s", type(error).__name__, error
+        )
 
 
-def note_unanswered(tracker: Tracker, answered: bool = True) -> Optional["asyncio.Future[None]"]:
+def note_unanswered(tracker: Tracker, answered: bool = True) -> asyncio.Future[None] | None:
     """Records the latest message if it was not answered or the NLU was unsure.
 
     Never raises. Inside a running event loop the write runs on the loop's default
@@ -117,6 +131,7 @@ def note_unanswered(tracker: Tracker, answered: bool = True) -> Optional["asynci
             return None
         return loop.run_in_executor(None, _write, log, tracker, reason)
     except Exception as error:  # noqa: BLE001 - never break an answer
-        logger.warning("could not record an unanswered question: %s: %s",
-                       type(error).__name__, error)
+        logger.warning(
+            "could not record an unanswered question: %s: %s", type(error).__name__, error
+        )
         return None

@@ -16,8 +16,10 @@ class ActionAnswerVenue(VenueAction):
     action_name = "action_answer_venue"
     list_response = "utter_venue_list"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str) -> None:
-        """Sends the venue's address, hours and map link, and a map pin for channels that show one."""
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, venue: Venue, lang: str
+    ) -> None:
+        """Sends the venue's address, hours and map link, and a map pin for channels showing one."""
         dispatcher.utter_message(
             response="utter_venue",
             name=venue.name.get(lang),
@@ -25,7 +27,14 @@ class ActionAnswerVenue(VenueAction):
             hours=venue.opening_hours.get(lang),
             map=map_link(venue),
         )
-        dispatcher.utter_message(json_message={"venue": {
-            "lat": venue.location.lat, "lon": venue.location.lon,
-            "title": venue.name.get(lang), "address": venue.address.get(lang), "url": map_link(venue),
-        }})
+        dispatcher.utter_message(
+            json_message={
+                "venue": {
+                    "lat": venue.location.lat,
+                    "lon": venue.location.lon,
+                    "title": venue.name.get(lang),
+                    "address": venue.address.get(lang),
+                    "url": map_link(venue),
+                }
+            }
+        )

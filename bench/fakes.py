@@ -22,8 +22,7 @@ from bench.payloads import SECRETS
 
 async def serve(ready: Path) -> None:
     """Serves both fakes until SIGTERM, keeping only counts of what they received."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from channels_support import FakeTelegram, FakeWeChatApi, serve_aiohttp
+    from tests.support.channels import FakeTelegram, FakeWeChatApi, serve_aiohttp
 
     telegram = FakeTelegram(token=SECRETS["telegram_token"])
     wechat = FakeWeChatApi()

@@ -51,12 +51,12 @@ def _latency(settings: dict[str, Any]) -> str:
         f"answer arrives; at most {bounds}, after {settings.get('warmup', '–')} warm-up requests. "
         "Messages are the held-out questions (WeChat Chinese, Kakao Korean, Telegram and REST "
         f"both); each sender asks {settings.get('conversation_length', '–')} questions "
-        "(Telegram: one per chat, because past a burst of three the connector spaces messages "
-        "to one chat a second apart, as Telegram asks). WeChat requests are safe mode: the XML encrypted with "
-        "wechatpy's WeChatCrypto, with `signature` and `msg_signature`; replies are decrypted "
-        "and their signature checked on a sample. Telegram's round trip includes sending the "
-        "reply to a local fake Bot API. Outcome `success` is WeChat's bare `success`: no reply, "
-        "or an answer that missed the 4 s reply budget and goes out later through the "
+        "(Telegram: one per chat, because past a burst of three the connector spaces messages to "
+        "one chat a second apart, as Telegram asks). WeChat requests are safe mode: the XML "
+        "encrypted with wechatpy's WeChatCrypto, with `signature` and `msg_signature`; replies "
+        "are decrypted and their signature checked on a sample. Telegram's round trip includes "
+        "sending the reply to a local fake Bot API. Outcome `success` is WeChat's bare `success`: "
+        "no reply, or an answer that missed the 4 s reply budget and goes out later through the "
         "customer-service API; `empty` is a REST answer with no message. CPU per message is the "
         "CPU time the Rasa server and the action server (with children) used during a run, "
         'divided by the messages handled (warm-up included). "Other busy cores" is how many '
@@ -79,8 +79,9 @@ def _throughput(settings: dict[str, Any]) -> str:
 
 STARTUP = (
     "**Start-up**: process start to the first REST answer. Ours is `python -m bot.server` (what "
-    "`make run` runs: content check, then the action server and Rasa at once); stock is `rasa run` with its "
-    "action server already up. **Memory**: VmRSS (and peak VmHWM) from /proc/<pid>/status, "
+    "`make run` runs: content check, then the action server and Rasa at once); stock is "
+    "`rasa run` with its action server already up. **Memory**: VmRSS (and peak VmHWM) from "
+    "/proc/<pid>/status, "
     "summed over the process and its children. **Training**: `rasa train` as `make model` runs "
     "it, with an empty cache (RASA_MAX_CACHE_SIZE=0)."
 )

@@ -90,18 +90,53 @@ def serving_rows(figures: dict[str, Any]) -> list[Row]:
         path = ("latency", "rest", "1", "cpu_ms", who)
         label = f"{label} CPU per message (REST, concurrency 1)"
         out.append(paired(label, ours, stock, path, "ms"))
-    out.append(paired("Start to first answer (ours: `make run`, both servers)", ours, stock,
-                      ("startup", "first_answer_s"), "s"))
-    out.append(paired("Rasa server process start to first answer", ours, stock,
-                      ("startup", "rasa_first_answer_s"), "s"))
+    out.append(
+        paired(
+            "Start to first answer (ours: `make run`, both servers)",
+            ours,
+            stock,
+            ("startup", "first_answer_s"),
+            "s",
+        )
+    )
+    out.append(
+        paired(
+            "Rasa server process start to first answer",
+            ours,
+            stock,
+            ("startup", "rasa_first_answer_s"),
+            "s",
+        )
+    )
     for who, label in servers:
-        out.append(paired(f"{label} resident memory (VmRSS, with children, after the loads)",
-                          ours, stock, ("memory", who, "VmRSS"), "mb"))
-    out.append(paired("Rasa server peak resident memory (VmHWM)", ours, stock,
-                      ("memory", "rasa", "VmHWM"), "mb"))
+        out.append(
+            paired(
+                f"{label} resident memory (VmRSS, with children, after the loads)",
+                ours,
+                stock,
+                ("memory", who, "VmRSS"),
+                "mb",
+            )
+        )
+    out.append(
+        paired(
+            "Rasa server peak resident memory (VmHWM)",
+            ours,
+            stock,
+            ("memory", "rasa", "VmHWM"),
+            "mb",
+        )
+    )
     training = figures.get("training") or {}
-    out.append(paired("Training time (`rasa train`, empty cache)", training.get("ours"),
-                      training.get("stock"), ("seconds",), "s"))
+    out.append(
+        paired(
+            "Training time (`rasa train`, empty cache)",
+            training.get("ours"),
+            training.get("stock"),
+            ("seconds",),
+            "s",
+        )
+    )
     return out
 
 

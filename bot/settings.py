@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, validator
 
@@ -86,67 +86,102 @@ class Settings(BaseModel):
     """The project's settings; field aliases are the environment variable names."""
 
     # --- content and answers ---
-    content_dir: Path = _var("KW_CONTENT_DIR", "folder of the staff content files",
-                             default=Path("content"))
-    now: Optional[datetime] = _var(
-        "KW_NOW", "a fixed current time for rehearsals and tests, e.g. `2026-11-27T10:00` "
-        "(Asia/Shanghai)", default=None)
-    max_items: int = _var("KW_MAX_ITEMS", "how many events a list answer shows at most",
-                          default=8, ge=1, le=50)
+    content_dir: Path = _var(
+        "KW_CONTENT_DIR", "folder of the staff content files", default=Path("content")
+    )
+    now: datetime | None = _var(
+        "KW_NOW",
+        "a fixed current time for rehearsals and tests, e.g. `2026-11-27T10:00` (Asia/Shanghai)",
+        default=None,
+    )
+    max_items: int = _var(
+        "KW_MAX_ITEMS", "how many events a list answer shows at most", default=8, ge=1, le=50
+    )
     low_confidence: float = _var(
-        "KW_LOW_CONFIDENCE", "intent confidence under which a message is recorded as "
-        "unanswered, even when answered", default=0.5, ge=0.0, le=1.0)
-    model: Path = _var("KW_MODEL", "the trained model archive",
-                       default=Path("models/korea-week.tar.gz"))
+        "KW_LOW_CONFIDENCE",
+        "intent confidence under which a message is recorded as unanswered, even when answered",
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+    )
+    model: Path = _var(
+        "KW_MODEL", "the trained model archive", default=Path("models/korea-week.tar.gz")
+    )
     # --- Redis ---
-    redis_url: Optional[str] = _var(
-        "REDIS_URL", "Redis mode when set: `redis://[:password@]host:port/db` (`rediss://` "
-        "for TLS)", default=None)
+    redis_url: str | None = _var(
+        "REDIS_URL",
+        "Redis mode when set: `redis://[:password@]host:port/db` (`rediss://` for TLS)",
+        default=None,
+    )
     redis_prefix: str = _var(
-        "KW_REDIS_PREFIX", "start of every Redis key (must start with `kw:`); deployments "
-        "sharing a Redis use different prefixes", default=KEY_NAMESPACE)
-    redis_timeout: float = _var("KW_REDIS_TIMEOUT", "seconds to wait for Redis per command",
-                                default=0.5, ge=0.05, le=30.0)
-    rate_limit: str = _var("KW_RATE_LIMIT",
-                           "messages per user per window of seconds; `off` disables it",
-                           default="20/60")
+        "KW_REDIS_PREFIX",
+        "start of every Redis key (must start with `kw:`); deployments "
+        "sharing a Redis use different prefixes",
+        default=KEY_NAMESPACE,
+    )
+    redis_timeout: float = _var(
+        "KW_REDIS_TIMEOUT", "seconds to wait for Redis per command", default=0.5, ge=0.05, le=30.0
+    )
+    rate_limit: str = _var(
+        "KW_RATE_LIMIT",
+        "messages per user per window of seconds; `off` disables it",
+        default="20/60",
+    )
     # --- unanswered questions ---
-    hash_salt: Optional[str] = _var(
-        "KW_HASH_SALT", "salt for hashing user ids in the unanswered log (generated when "
-        "unset)", default=None)
-    unanswered_days: float = _var("KW_UNANSWERED_DAYS", "days unanswered questions are kept",
-                                  default=14.0, ge=0.001)
-    unanswered_file: Path = _var("KW_UNANSWERED_FILE",
-                                 "where unanswered questions are kept without Redis",
-                                 default=Path("var/unanswered.jsonl"))
-    staff_name: Optional[str] = _var(
-        "KW_STAFF_NAME", "who publishes content from this shell (default: the login name)",
-        default=None)
+    hash_salt: str | None = _var(
+        "KW_HASH_SALT",
+        "salt for hashing user ids in the unanswered log (generated when unset)",
+        default=None,
+    )
+    unanswered_days: float = _var(
+        "KW_UNANSWERED_DAYS", "days unanswered questions are kept", default=14.0, ge=0.001
+    )
+    unanswered_file: Path = _var(
+        "KW_UNANSWERED_FILE",
+        "where unanswered questions are kept without Redis",
+        default=Path("var/unanswered.jsonl"),
+    )
+    staff_name: str | None = _var(
+        "KW_STAFF_NAME",
+        "who publishes content from this shell (default: the login name)",
+        default=None,
+    )
     # --- servers ---
     host: str = _var("KW_HOST", "interface the Rasa server listens on", default="127.0.0.1")
     port: int = _var("KW_PORT", "port of the Rasa server", default=5005, ge=1, le=65535)
-    actions_port: int = _var("KW_ACTIONS_PORT", "port of the action server", default=5055,
-                             ge=1, le=65535)
-    action_url: Optional[str] = _var(
-        "KW_ACTION_URL", "the action server's webhook for `endpoints.redis.yml` (set by "
-        "`make run` when unset)", default=None)
-    endpoints: Optional[Path] = _var(
-        "KW_ENDPOINTS", "an endpoints file to use instead of the automatic choice",
-        default=None)
+    actions_port: int = _var(
+        "KW_ACTIONS_PORT", "port of the action server", default=5055, ge=1, le=65535
+    )
+    action_url: str | None = _var(
+        "KW_ACTION_URL",
+        "the action server's webhook for `endpoints.redis.yml` (set by `make run` when unset)",
+        default=None,
+    )
+    endpoints: Path | None = _var(
+        "KW_ENDPOINTS", "an endpoints file to use instead of the automatic choice", default=None
+    )
     run_dir: Path = _var(
-        "KW_RUN_DIR", "where each run keeps its generated files (a folder per run inside)",
-        default=Path("var/run"))
-    log_level: str = _var("KW_LOG_LEVEL", "log level of every process: DEBUG, INFO, "
-                          "WARNING, ERROR", default="WARNING")
-    rasa_url: str = _var("KW_RASA_URL", "the Rasa server, for the Telegram polling tool",
-                         default="http://127.0.0.1:5005")
+        "KW_RUN_DIR",
+        "where each run keeps its generated files (a folder per run inside)",
+        default=Path("var/run"),
+    )
+    log_level: str = _var(
+        "KW_LOG_LEVEL", "log level of every process: DEBUG, INFO, WARNING, ERROR", default="WARNING"
+    )
+    rasa_url: str = _var(
+        "KW_RASA_URL",
+        "the Rasa server, for the Telegram polling tool",
+        default="http://127.0.0.1:5005",
+    )
 
     class Config:
+        """Fields may be given by name or by variable; settings never change."""
+
         allow_population_by_field_name = True
         frozen = True
 
     @validator("now")
-    def _local_time(cls, value: Optional[datetime]) -> Optional[datetime]:
+    def _local_time(cls, value: datetime | None) -> datetime | None:
         from bot.nlu.dates import TZ
 
         if value is None:
@@ -172,7 +207,7 @@ class Settings(BaseModel):
         return value.upper()
 
     @validator("redis_url")
-    def _redis_url(cls, value: Optional[str]) -> Optional[str]:
+    def _redis_url(cls, value: str | None) -> str | None:
         from bot.redis_client import check_url
 
         return check_url(value) if value else None
@@ -187,7 +222,7 @@ class Settings(BaseModel):
         names = {field.alias for field in cls.__fields__.values()}
         values = {name: env[name].strip() for name in names if env.get(name, "").strip()}
         try:
-            return cls(**values)
+            return cls.parse_obj(values)
         except ValidationError as error:
             raise SettingsError(_explain(error)) from None
 

@@ -34,9 +34,9 @@ def _fakes() -> Any:
     """The fake platform servers of the connector tests."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from tests import channels_support
+    from tests.support import channels
 
-    return channels_support
+    return channels
 
 
 class Platforms:
@@ -57,9 +57,11 @@ class Platforms:
         self.wechat = self._fakes.FakeWeChatApi()
         self.kakao = self._fakes.FakeKakaoCallback()
         serve = self._fakes.serve_aiohttp
-        async with serve(self.telegram.app()) as telegram, serve(
-            self.wechat.app()
-        ) as wechat, serve(self.kakao.app()) as kakao:
+        async with (
+            serve(self.telegram.app()) as telegram,
+            serve(self.wechat.app()) as wechat,
+            serve(self.kakao.app()) as kakao,
+        ):
             self.urls = {"telegram": f"{telegram}/bot", "wechat": f"{wechat}/cgi-bin/"}
             self.urls["kakao"] = kakao
             self._ready.set()
@@ -173,7 +175,10 @@ class Assistant:
             RuntimeError: When it stops or does not come up in time (with the log's end).
         """
         self.workdir.mkdir(parents=True, exist_ok=True)
-        for name in ("credentials.yml", "endpoints.redis.yml"):  # bot.server.supervisor reads them from its cwd
+        for name in (
+            "credentials.yml",
+            "endpoints.redis.yml",
+        ):  # bot.server.supervisor reads them from its cwd
             link = self.workdir / name
             if not link.exists():
                 link.symlink_to(ROOT / name)
@@ -197,7 +202,9 @@ class Assistant:
                 return
             time.sleep(0.5)
         self.stop()
-        raise RuntimeError(f"bot.server.supervisor did not start within {timeout} s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"bot.server.supervisor did not start within {timeout} s:\n{self.log_tail()}"
+        )
 
     def check_running(self, during: str) -> None:
         """Raises when the server is no longer running, naming the step.
@@ -206,7 +213,9 @@ class Assistant:
             RuntimeError: With the end of the server's output.
         """
         if self.process is None or self.process.poll() is not None:
-            raise RuntimeError(f"python -m bot.server stopped during {during}:\n{self.log_tail(1500)}")
+            raise RuntimeError(
+                f"python -m bot.server stopped during {during}:\n{self.log_tail(1500)}"
+            )
 
     def log_text(self) -> str:
         """Everything the server printed so far."""

@@ -100,8 +100,12 @@ def _http_request(base_url: str, request: Request) -> bytes:
 
     parsed = urlparse(base_url)
     target = request.url_path + ("?" + urlencode(request.params) if request.params else "")
-    headers = {"Host": f"{parsed.hostname}:{parsed.port}", "Content-Length": str(len(request.body)),
-               "Connection": "close", **request.headers}
+    headers = {
+        "Host": f"{parsed.hostname}:{parsed.port}",
+        "Content-Length": str(len(request.body)),
+        "Connection": "close",
+        **request.headers,
+    }
     head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     return f"POST {target} HTTP/1.1\r\n{head}\r\n".encode("latin-1") + request.body
 
@@ -125,8 +129,10 @@ def _http_response(raw: bytes) -> tuple[int, bytes]:
 async def send_in_order(
     base_url: str, requests: Sequence[Request], spacing: float, timeout: float = 60.0
 ) -> list[Outcome]:
-    """Posts requests in a known order: every connection is open first, then each request
-    is written ``spacing`` seconds after the previous one, without waiting for answers.
+    """Posts requests in a known order, without waiting for answers.
+
+    Every connection is opened first, then each request is written ``spacing``
+    seconds after the previous one.
 
     With aiohttp, a request that needs a new connection can overtake an earlier one
     while connections are being opened; here the order the server receives is the
@@ -136,7 +142,7 @@ async def send_in_order(
     parsed = urlparse(base_url)
     streams = [await asyncio.open_connection(parsed.hostname, parsed.port) for _ in requests]
     started: list[float] = []
-    for index, (request, (_, writer)) in enumerate(zip(requests, streams)):
+    for index, (request, (_, writer)) in enumerate(zip(requests, streams, strict=True)):
         if index:
             await asyncio.sleep(spacing)
         writer.write(_http_request(base_url, request))
@@ -155,9 +161,7 @@ async def send_in_order(
             writer.close()
         request = requests[index]
         seconds = time.monotonic() - started[index]
-        return Outcome(
-            request.channel, request.kind, status, seconds, body, error, started[index]
-        )
+        return Outcome(request.channel, request.kind, status, seconds, body, error, started[index])
 
     return list(await asyncio.gather(*(answer(index) for index in range(len(requests)))))
 
@@ -244,9 +248,9 @@ def open_kakao(body: bytes) -> Reply:
     outputs = (data.get("template") or {}).get("outputs") or []
     if not 1 <= len(outputs) <= 3:
         return Reply(False, problem=f"{len(outputs)} outputs")
-    texts = tuple(
-        output["simpleText"]["text"] for output in outputs if "simpleText" in output
-    ) or ("(card)",)
+    texts = tuple(output["simpleText"]["text"] for output in outputs if "simpleText" in output) or (
+        "(card)",
+    )
     return Reply(True, texts)
 
 

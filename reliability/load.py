@@ -177,7 +177,9 @@ class Visitors:
 
     def _first_telegram_send(self, chat: int, after: float) -> float:
         telegram = self.platforms.telegram
-        for (method, params), (_, at) in zip(list(telegram.calls), list(telegram.times)):
+        for (method, params), (_, at) in zip(
+            list(telegram.calls), list(telegram.times), strict=False
+        ):
             if method == "sendMessage" and int(params.get("chat_id", 0)) == chat and at >= after:
                 return float(at)
         return 0.0
@@ -239,4 +241,3 @@ def outcome_of(sample: Sample) -> str:
     if sample.graceful:
         return f"graceful:{sample.graceful}"
     return "late answer" if sample.late else "answer"
-

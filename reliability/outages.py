@@ -47,9 +47,9 @@ def judge(samples: Sequence[Sample], fault_at: float, back_at: float) -> dict[st
         "during_valid_within_window": len(in_window),
         "during_max_seconds": round(max((s.seconds for s in during), default=0.0), 2),
         "during_p95_seconds": round(percentile([s.seconds for s in during], 0.95), 2),
-        "invalid": [
-            f"{s.channel}@{s.started:.1f}s: {s.problem}" for s in samples if not s.valid
-        ][:15],
+        "invalid": [f"{s.channel}@{s.started:.1f}s: {s.problem}" for s in samples if not s.valid][
+            :15
+        ],
         "invalid_count": sum(1 for s in samples if not s.valid),
         "server_errors": sum(1 for s in samples if s.status >= 500),
         "after": len(after),

@@ -282,6 +282,7 @@ def _path_safe(text: str) -> str:
 
 # --- Telegram ------------------------------------------------------------------------------
 
+
 def _tg_valid(nonce: str, text: str) -> dict[str, Any]:
     number = zlib.crc32(nonce.encode())
     return telegram_update(10**9 + number, 5_000_000_000 + number % 10**6, text, "ko")
@@ -302,14 +303,16 @@ TELEGRAM_REQUIRED = [("update_id",), ("message", "chat"), ("message", "chat", "i
 def telegram_strategies() -> dict[str, st.SearchStrategy[Case]]:
     """Telegram's kinds: the JSON ones, bad callback queries, a missing or wrong secret token."""
     kinds = json_cases("telegram", TELEGRAM_SLOTS, TELEGRAM_REQUIRED)
-    kinds["bad_callback"] = st.fixed_dictionaries(
-        {
-            "id": st.one_of(st.just(None), wrong(_is_str)),
-            "data": st.one_of(st.just("/ask_schedule"), wrong(_is_str)),
-            "chat": st.booleans(),
-        }
-    ).filter(lambda d: d["id"] is None or not _is_str(d["id"]) or not _is_str(d["data"])).map(
-        lambda d: Case("telegram", "bad_callback", BAD_REQUEST, d)
+    kinds["bad_callback"] = (
+        st.fixed_dictionaries(
+            {
+                "id": st.one_of(st.just(None), wrong(_is_str)),
+                "data": st.one_of(st.just("/ask_schedule"), wrong(_is_str)),
+                "chat": st.booleans(),
+            }
+        )
+        .filter(lambda d: d["id"] is None or not _is_str(d["id"]) or not _is_str(d["data"]))
+        .map(lambda d: Case("telegram", "bad_callback", BAD_REQUEST, d))
     )
     kinds["bad_secret"] = st.fixed_dictionaries(
         {"given": st.one_of(st.none(), st.text(max_size=60)), "text": WORDS}
@@ -407,8 +410,9 @@ def wechat_strategies() -> dict[str, st.SearchStrategy[Case]]:
         "bad_base64": case(
             "bad_base64",
             BAD_REQUEST,
-            encrypt=st.text(alphabet=_BASE64 + "!#$%*()-_~.,;:?@^", min_size=1, max_size=400)
-            .filter(lambda t: not set(t) <= set(_BASE64) or len(t.rstrip("=")) % 4 == 1),
+            encrypt=st.text(
+                alphabet=_BASE64 + "!#$%*()-_~.,;:?@^", min_size=1, max_size=400
+            ).filter(lambda t: not set(t) <= set(_BASE64) or len(t.rstrip("=")) % 4 == 1),
         ),
         "bad_ciphertext": case(
             "bad_ciphertext", BAD_REQUEST, raw=st.binary(min_size=1, max_size=600)
@@ -416,9 +420,7 @@ def wechat_strategies() -> dict[str, st.SearchStrategy[Case]]:
         "wrong_key": case(
             "wrong_key", BAD_REQUEST, key=st.binary(min_size=32, max_size=32), text=WORDS
         ),
-        "wrong_appid": case(
-            "wrong_appid", BAD_REQUEST, appid=st.text(max_size=30), text=WORDS
-        ),
+        "wrong_appid": case("wrong_appid", BAD_REQUEST, appid=st.text(max_size=30), text=WORDS),
         "non_utf8": case("non_utf8", BAD_REQUEST, raw=NON_UTF8, sealed=st.booleans()),
         "huge": case(
             "huge",

@@ -107,8 +107,13 @@ def _verdicts(results: dict[str, Any]) -> str:
 def _malformed(results: dict[str, Any]) -> str:
     rows = [
         [
-            m["channel"], m["sent"], _counts(m["statuses"]), m["unexpected_count"],
-            m["without_reason"], f"{m['rss_before_mb']} → {m['rss_after_mb']}", f"{m['seconds']} s",
+            m["channel"],
+            m["sent"],
+            _counts(m["statuses"]),
+            m["unexpected_count"],
+            m["without_reason"],
+            f"{m['rss_before_mb']} → {m['rss_after_mb']}",
+            f"{m['seconds']} s",
         ]
         for m in results["malformed"]
     ]
@@ -117,8 +122,15 @@ def _malformed(results: dict[str, Any]) -> str:
         for m in results["malformed"]
         for kind, statuses in m["by_kind"].items()
     ]
-    header = ["channel", "sent", "statuses", "unexpected", "4xx without reason",
-              "Rasa RSS MB (before → after)", "time"]
+    header = [
+        "channel",
+        "sent",
+        "statuses",
+        "unexpected",
+        "4xx without reason",
+        "Rasa RSS MB (before → after)",
+        "time",
+    ]
     return (
         MALFORMED.format(payloads=results["profile"]["payloads"], bound=PAYLOAD_RSS_BOUND_MB)
         + _table(header, rows)
@@ -130,26 +142,52 @@ def _malformed(results: dict[str, Any]) -> str:
 def _duplicates(results: dict[str, Any]) -> str:
     wechat, telegram = results["duplicates"]["wechat"], results["duplicates"]["telegram"]
     rows = [
-        ["WeChat message, retried twice while the first is processed", wechat["deliveries"],
-         wechat["statuses"], wechat["answers"], wechat["processed_turns"]],
-        ["Telegram update, delivered five times", telegram["deliveries"], telegram["statuses"],
-         telegram["answers"], telegram["processed_turns"]],
+        [
+            "WeChat message, retried twice while the first is processed",
+            wechat["deliveries"],
+            wechat["statuses"],
+            wechat["answers"],
+            wechat["processed_turns"],
+        ],
+        [
+            "Telegram update, delivered five times",
+            telegram["deliveries"],
+            telegram["statuses"],
+            telegram["answers"],
+            telegram["processed_turns"],
+        ],
     ]
     bursts: dict[str, list[dict[str, Any]]] = {}
     for burst in results["order"]:
         bursts.setdefault(burst["channel"], []).append(burst)
     order = [
-        [channel, len(items), sum(b["sent"] for b in items), sum(b["valid_replies"] for b in items),
-         sum(b["processed"] or 0 for b in items), sum(1 for b in items if b["in_order"]),
-         sum(len(b["lost"]) for b in items)]
+        [
+            channel,
+            len(items),
+            sum(b["sent"] for b in items),
+            sum(b["valid_replies"] for b in items),
+            sum(b["processed"] or 0 for b in items),
+            sum(1 for b in items if b["in_order"]),
+            sum(len(b["lost"]) for b in items),
+        ]
         for channel, items in bursts.items()
     ]
     return (
         DUPLICATES
         + _table(["case", "deliveries", "HTTP statuses", "answers", "turns processed"], rows)
         + ORDER
-        + _table(["channel", "bursts", "messages", "valid replies", "processed", "bursts in order",
-                  "lost"], order)
+        + _table(
+            [
+                "channel",
+                "bursts",
+                "messages",
+                "valid replies",
+                "processed",
+                "bursts in order",
+                "lost",
+            ],
+            order,
+        )
     )
 
 
@@ -172,17 +210,27 @@ def _abuse(results: dict[str, Any]) -> str:
         + "\n\nA 5,000-character message:\n\n"
         + _table(["channel", "status", "reply", "time", "handed to Rasa"], overlong)
         + API
-        + _table(["route", "make run (API off)", "--enable-api --auth-token, no token",
-                  "… wrong token"], api)
+        + _table(
+            ["route", "make run (API off)", "--enable-api --auth-token, no token", "… wrong token"],
+            api,
+        )
         + SECRETS.format(lines=results["log_lines"], refusals=results["refusals_logged"])
         + _table(["secret", "occurrences"], secrets)
     )
 
 
 def _load_row(name: str, summary: dict[str, Any]) -> list[Any]:
-    return [name, summary["requests"], summary["errors"], summary["server_errors"],
-            summary["graceful"], _s(summary["p50"]), _s(summary["p95"]), _s(summary["p99"]),
-            _s(summary["max"])]
+    return [
+        name,
+        summary["requests"],
+        summary["errors"],
+        summary["server_errors"],
+        summary["graceful"],
+        _s(summary["p50"]),
+        _s(summary["p95"]),
+        _s(summary["p99"]),
+        _s(summary["max"]),
+    ]
 
 
 def _load(results: dict[str, Any]) -> str:
@@ -192,10 +240,15 @@ def _load(results: dict[str, Any]) -> str:
     rows += [_load_row(language, summary) for language, summary in load["by_language"].items()]
     memory, actions = load["rasa_memory"], load["actions_memory"]
     text = (
-        LOAD.format(visitors=profile["visitors"], seconds=profile["load_seconds"],
-                    think=tuple(profile["think"]), after=load["loadavg_after"])
-        + _table(["", "requests", "errors", "5xx", "polite texts", "p50", "p95", "p99", "max"],
-                 rows)
+        LOAD.format(
+            visitors=profile["visitors"],
+            seconds=profile["load_seconds"],
+            think=tuple(profile["think"]),
+            after=load["loadavg_after"],
+        )
+        + _table(
+            ["", "requests", "errors", "5xx", "polite texts", "p50", "p95", "p99", "max"], rows
+        )
         + f"\n\nRasa server resident memory: {memory['start_mb']} MB after the 30-second warm-up, "
         f"{memory['end_mb']} MB at the end (peak {memory['peak_mb']} MB, change "
         f"{memory['growth_mb']:+} MB). "
@@ -211,18 +264,32 @@ def _load(results: dict[str, Any]) -> str:
 def _faults(results: dict[str, Any]) -> str:
     rows = [
         [
-            name.replace("_", " "), f"{f['fault_seconds']} s", f["during"],
-            _counts(f["during_outcomes"]), f["during_valid_within_window"],
-            f"{f['during_max_seconds']} s", f["server_errors"], f["invalid_count"],
+            name.replace("_", " "),
+            f"{f['fault_seconds']} s",
+            f["during"],
+            _counts(f["during_outcomes"]),
+            f["during_valid_within_window"],
+            f"{f['during_max_seconds']} s",
+            f["server_errors"],
+            f["invalid_count"],
             "never" if f["recovery_seconds"] is None else f"{f['recovery_seconds']} s",
         ]
         for name, f in results["faults"].items()
     ]
-    header = ["fault", "length", "requests during", "replies during",
-              f"valid within {PLATFORM_WINDOW:.0f} s", "slowest", "5xx", "invalid (whole window)",
-              "recovery"]
-    text = FAULTS.format(visitors=results["profile"]["fault_visitors"], window=PLATFORM_WINDOW,
-                         bound=RECOVERY_BOUND) + _table(header, rows)
+    header = [
+        "fault",
+        "length",
+        "requests during",
+        "replies during",
+        f"valid within {PLATFORM_WINDOW:.0f} s",
+        "slowest",
+        "5xx",
+        "invalid (whole window)",
+        "recovery",
+    ]
+    text = FAULTS.format(
+        visitors=results["profile"]["fault_visitors"], window=PLATFORM_WINDOW, bound=RECOVERY_BOUND
+    ) + _table(header, rows)
     for name, fault in results["faults"].items():
         if fault["recovery_seconds"] is not None and fault["recovery_seconds"] <= RECOVERY_BOUND:
             continue
@@ -238,12 +305,24 @@ def render(results: dict[str, Any], workdir: Path) -> str:
     """The whole page."""
     where = workdir.relative_to(ROOT) if workdir.is_relative_to(ROOT) else workdir
     header = HEADER.format(
-        total=results["total_seconds"], cpus=results["machine"]["cpus"],
-        loadavg=results["machine"]["loadavg_1m_5m_at_start"], results=where,
-        startup=results["startup"]["seconds"], rss=results["startup"]["rss_mb"].get("rasa"),
+        total=results["total_seconds"],
+        cpus=results["machine"]["cpus"],
+        loadavg=results["machine"]["loadavg_1m_5m_at_start"],
+        results=where,
+        startup=results["startup"]["seconds"],
+        rss=results["startup"]["rss_mb"].get("rasa"),
     )
-    parts = [header, _verdicts(results), _malformed(results), _duplicates(results),
-             _abuse(results), _load(results), _faults(results), REPRODUCE, FINDINGS]
+    parts = [
+        header,
+        _verdicts(results),
+        _malformed(results),
+        _duplicates(results),
+        _abuse(results),
+        _load(results),
+        _faults(results),
+        REPRODUCE,
+        FINDINGS,
+    ]
     return "\n".join(parts).rstrip() + "\n"
 
 

@@ -71,8 +71,15 @@ class Rig:
 
     def visitors(self, count: int, first_id: int) -> Visitors:
         """A load of ``count`` visitors with fresh ids."""
-        return Visitors(self.assistant.base_url, self.platforms, self.secrets, self.questions,
-                        count, self.profile.think, first_id=first_id)
+        return Visitors(
+            self.assistant.base_url,
+            self.platforms,
+            self.secrets,
+            self.questions,
+            count,
+            self.profile.think,
+            first_id=first_id,
+        )
 
 
 async def malformed_step(rig: Rig) -> list[dict[str, Any]]:
@@ -149,14 +156,22 @@ async def faults_step(rig: Rig) -> dict[str, Any]:
     """The action server unreachable, Redis killed and restarted, Redis paused; each under load."""
     count, pause = rig.profile.fault_visitors, rig.profile.pause_seconds
     log("fault: action server unreachable")
-    action = await under_load(rig.visitors(count, 300_000), rig.link.cut, rig.link.restore,
-                              before=5, during=15, after=25)
+    action = await under_load(
+        rig.visitors(count, 300_000), rig.link.cut, rig.link.restore, before=5, during=15, after=25
+    )
     log("fault: Redis killed and restarted")
-    killed = await under_load(rig.visitors(count, 400_000), rig.redis.kill, rig.redis.start,
-                              before=5, during=10, after=25)
+    killed = await under_load(
+        rig.visitors(count, 400_000), rig.redis.kill, rig.redis.start, before=5, during=10, after=25
+    )
     log(f"fault: Redis paused (SIGSTOP) for {pause:.0f} s")
-    paused = await under_load(rig.visitors(count, 500_000), rig.redis.pause, rig.redis.resume,
-                              before=5, during=pause, after=25)
+    paused = await under_load(
+        rig.visitors(count, 500_000),
+        rig.redis.pause,
+        rig.redis.resume,
+        before=5,
+        during=pause,
+        after=25,
+    )
     return {"action_server_down": action, "redis_killed": killed, "redis_paused": paused}
 
 
@@ -177,8 +192,16 @@ async def suite(profile: Profile, workdir: Path, secrets: Secrets) -> dict[str, 
                 "seconds": round(assistant.started_seconds, 1),
                 "rss_mb": _mb(assistant.rss_kb()),
             }
-            rig = Rig(profile, secrets, assistant, platforms, redis, link,
-                      scenarios.Conversations(redis.url, assistant.redis_prefix), questions())
+            rig = Rig(
+                profile,
+                secrets,
+                assistant,
+                platforms,
+                redis,
+                link,
+                scenarios.Conversations(redis.url, assistant.redis_prefix),
+                questions(),
+            )
             results["malformed"] = await malformed_step(rig)
             assistant.check_running("the malformed input")
             results.update(await duplicates_step(rig))
@@ -214,14 +237,31 @@ async def token_protected_api(workdir: Path, secrets: Secrets) -> dict[str, Any]
     credentials = workdir / "api-credentials.yml"
     credentials.write_text("rest:\n", encoding="utf-8")
     command = [
-        sys.executable, "-m", "rasa", "run", "--model", str(MODEL), "--interface", "127.0.0.1",
-        "--port", str(port), "--credentials", str(credentials),
-        "--enable-api", "--auth-token", secrets.rasa_api_token,
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(MODEL),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--credentials",
+        str(credentials),
+        "--enable-api",
+        "--auth-token",
+        secrets.rasa_api_token,
     ]
     logfile = workdir / "rasa-api.log"
     with open(logfile, "ab") as out:
-        process = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        process = subprocess.Popen(
+            command,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 240
@@ -232,8 +272,12 @@ async def token_protected_api(workdir: Path, secrets: Secrets) -> dict[str, Any]
             except Exception:  # noqa: BLE001 - not up yet
                 await asyncio.sleep(1.0)
         if process.poll() is not None:
-            return {"anonymous": {}, "wrong_token": {}, "token_in_log": 0,
-                    "error": f"rasa run --enable-api exited with {process.returncode}"}
+            return {
+                "anonymous": {},
+                "wrong_token": {},
+                "token_in_log": 0,
+                "error": f"rasa run --enable-api exited with {process.returncode}",
+            }
         anonymous = await scenarios.rasa_api(base)
         wrong = await scenarios.rasa_api(base, token="wrong-token")
     finally:
@@ -243,18 +287,27 @@ async def token_protected_api(workdir: Path, secrets: Secrets) -> dict[str, Any]
         except subprocess.TimeoutExpired:
             process.kill()
     text = logfile.read_text(encoding="utf-8", errors="replace")
-    return {"anonymous": anonymous, "wrong_token": wrong,
-            "token_in_log": text.count(secrets.rasa_api_token)}
+    return {
+        "anonymous": anonymous,
+        "wrong_token": wrong,
+        "token_in_log": text.count(secrets.rasa_api_token),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Runs the set; writes the results and the report."""
     parser = argparse.ArgumentParser(prog="python -m reliability")
     parser.add_argument("--profile", choices=("full", "short"), default="full")
-    parser.add_argument("--report", default=str(ROOT / "docs" / "reliability.md"),
-                        help="where to write the Markdown report ('-' for none)")
-    parser.add_argument("--render", metavar="RESULTS_JSON",
-                        help="only rewrite the report from an earlier run's results.json")
+    parser.add_argument(
+        "--report",
+        default=str(ROOT / "docs" / "reliability.md"),
+        help="where to write the Markdown report ('-' for none)",
+    )
+    parser.add_argument(
+        "--render",
+        metavar="RESULTS_JSON",
+        help="only rewrite the report from an earlier run's results.json",
+    )
     args = parser.parse_args(argv)
     if args.render:
         source = Path(args.render).resolve()

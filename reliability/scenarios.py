@@ -18,9 +18,9 @@ from typing import Any
 import aiohttp
 
 from reliability import client, payloads
+from reliability.assistant import Assistant, Platforms
 from reliability.client import read_reply, send
 from reliability.load import MemorySampler
-from reliability.assistant import Assistant, Platforms
 from reliability.requests import telegram_text, text_message, wechat_text
 from reliability.settings import CHANNELS, Secrets
 
@@ -71,7 +71,7 @@ async def malformed(
     after = assistant.rss_kb()
     unexpected = [
         f"{o.kind}: {o.status} {client.reason(o)[:80]}"
-        for o, case in zip(outcomes, cases)
+        for o, case in zip(outcomes, cases, strict=True)
         if o.status not in case.expect
     ]
     no_reason = [o.kind for o in outcomes if 400 <= o.status < 500 and not client.reason(o)]
@@ -109,7 +109,12 @@ async def wechat_retries(
     (new nonce), as a retry through a re-signing proxy would be.
     """
     secrets: Secrets = assistant.secrets
-    openid, text, msg_id, now = f"oDup{run}", "跆拳道表演在哪里", 7_000_000_000_000 + run, int(time.time())
+    openid, text, msg_id, now = (
+        f"oDup{run}",
+        "跆拳道表演在哪里",
+        7_000_000_000_000 + run,
+        int(time.time()),
+    )
     first = wechat_text(secrets, openid, text, msg_id, f"dupA{run}", now)
     fresh = wechat_text(secrets, openid, text, msg_id, f"dupB{run}", now)
     outcomes = await client.send_in_order(assistant.base_url, [first, first, fresh], spacing=0.01)
@@ -200,7 +205,9 @@ async def rate_limit(
     kinds: Counter[str] = Counter()
     async with aiohttp.ClientSession() as session:
         for serial in range(messages):
-            request = text_message(channel, secrets, visitor, serial, "你好", "zh", int(time.time()))
+            request = text_message(
+                channel, secrets, visitor, serial, "你好", "zh", int(time.time())
+            )
             chat = 800_000_000 + visitor
             before = len(platforms.telegram_texts(chat))
             outcome = await send(session, assistant.base_url, request, timeout=30.0)
@@ -224,8 +231,12 @@ async def overlong(
             before = len(platforms.telegram_texts(chat))
             outcome = await send(session, assistant.base_url, request, timeout=30.0)
             reply = read_reply(outcome, secrets, platforms.telegram_texts(chat)[before:])
-            sender = {"wechat": f"oRel{visitor:08d}", "kakao": f"relkakao{visitor:08d}",
-                      "telegram": str(chat), "rest": f"rel-rest-{visitor}"}[channel]
+            sender = {
+                "wechat": f"oRel{visitor:08d}",
+                "kakao": f"relkakao{visitor:08d}",
+                "telegram": str(chat),
+                "rest": f"rel-rest-{visitor}",
+            }[channel]
             processed = conversations.user_texts(sender) if conversations.available else None
             results.append(
                 {
@@ -256,7 +267,10 @@ async def rasa_api(base_url: str, token: str | None = None) -> dict[str, int]:
     async with aiohttp.ClientSession() as session:
         for method, path in API_PROBES:
             async with session.request(
-                method, base_url + path, data=b"not a model", params=params,
+                method,
+                base_url + path,
+                data=b"not a model",
+                params=params,
                 timeout=aiohttp.ClientTimeout(total=20),
             ) as reply:
                 statuses[f"{method} {path}"] = reply.status
@@ -266,4 +280,3 @@ async def rasa_api(base_url: str, token: str | None = None) -> dict[str, int]:
 def secrets_in(text: str, secrets: Secrets) -> dict[str, int]:
     """How many times each secret value occurs in ``text``."""
     return {name: text.count(value) for name, value in secrets.searched().items()}
-

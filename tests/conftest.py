@@ -1,19 +1,19 @@
-"""Shared fixtures: the sample content, a fixed clock, trackers for actions, the trained model."""
+"""Fixtures for every test: isolated storage, fresh settings, the content, the model, Redis.
+
+Helpers that tests import live in ``tests.support``; fixtures live here, where
+pytest finds them without an import.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+import uuid
+from collections.abc import Iterator
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "korea-week.tar.gz"
-# Friday of the sample programme, mid-morning.
-FIXED_NOW = "2026-11-27T10:00"
+from tests.support import FIXED_NOW, MODEL, ROOT
+from tests.support.redis import REDIS_URL
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -71,43 +71,6 @@ def content():
     return load_content(ROOT / "content")
 
 
-def make_tracker(
-    text: str,
-    intent: str,
-    entities: Iterable[Dict[str, Any]] = (),
-    language: Optional[str] = None,
-    metadata: Optional[Dict[str, Any]] = None,
-) -> Tracker:
-    """Builds a tracker whose latest message is ``text`` with the given parse."""
-    return Tracker(
-        sender_id="test",
-        slots={"language": language},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.9},
-            "entities": list(entities),
-            "metadata": metadata or {},
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def entity(name: str, value: str) -> Dict[str, Any]:
-    """An entity as the NLU pipeline outputs it."""
-    return {"entity": name, "value": value, "start": 0, "end": 1}
-
-
-def run_action(action: Any, tracker: Tracker) -> tuple:
-    """Runs an action; returns (messages, events)."""
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages, events
-
-
 @pytest.fixture(scope="session")
 def agent():
     """The trained model with in-memory stores and in-process actions (see bot.server.inprocess)."""
@@ -116,8 +79,8 @@ def agent():
     import os
 
     os.environ.setdefault("KW_NOW", FIXED_NOW)
-    from bot.settings import get_settings
     from bot.server.inprocess import load_agent
+    from bot.settings import get_settings
 
     get_settings.cache_clear()
     loop = asyncio.new_event_loop()
@@ -126,36 +89,42 @@ def agent():
     loop.close()
 
 
-def ask(agent_and_loop, text: str, sender: str = "t", metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-    """Sends one message through the whole assistant and returns bot.server.inprocess.ask's result."""
-    from bot.server.inprocess import ask as ask_async
+@pytest.fixture
+def redis_client():
+    """A client of the local Redis; the test fails (not skips) when Redis is not running."""
+    from redis.exceptions import RedisError
 
-    loaded, loop = agent_and_loop
-    return loop.run_until_complete(ask_async(loaded, text, sender=sender, metadata=metadata))
+    from bot.redis_client import connect
 
-
-def reply_texts(result: Dict[str, Any]) -> List[str]:
-    """The texts of the bot's replies (button titles included)."""
-    texts = []
-    for reply in result["replies"]:
-        if reply.get("text"):
-            texts.append(reply["text"])
-        texts.extend(button["title"] for button in reply.get("buttons") or [])
-    return texts
+    client = connect(REDIS_URL, timeout=2.0)
+    try:
+        client.ping()
+    except RedisError as error:
+        pytest.fail(f"these tests need Redis on 127.0.0.1:6379 ({error})")
+    yield client
+    client.close()
 
 
-def assert_language(text: str, lang: str) -> None:
-    """Fails unless ``text`` is written in ``lang`` and does not mix in the other language.
+@pytest.fixture
+def redis_prefix(redis_client) -> Iterator[str]:
+    """A random key prefix for one test; its keys are deleted afterwards."""
+    prefix = f"kw:test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    keys = list(redis_client.scan_iter(match=prefix + "*", count=1000))
+    if keys:
+        redis_client.delete(*keys)
 
-    Chinese replies may contain no Hangul. Korean replies must be mostly Hangul; a
-    few Han characters are allowed, as Korean writes names with Hanja in brackets
-    ("연행로(燕行路)").
-    """
-    from bot.nlu.language import is_han, is_hangul
 
-    hangul = sum(map(is_hangul, text))
-    han = sum(map(is_han, text))
-    if lang == "zh":
-        assert hangul == 0 and han > 0, f"not a Chinese-only reply: {text!r}"
-    else:
-        assert hangul > 0 and han <= max(2, hangul // 10), f"not a Korean reply: {text!r}"
+@pytest.fixture
+def redis_env(monkeypatch: pytest.MonkeyPatch, redis_prefix: str) -> Iterator[str]:
+    """Redis mode for the actions: REDIS_URL and a random KW_REDIS_PREFIX; providers reset."""
+    from actions.content import reset_providers
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("KW_REDIS_PREFIX", redis_prefix)
+    get_settings.cache_clear()
+    reset_providers()
+    yield redis_prefix
+    reset_providers()
+    get_settings.cache_clear()

@@ -60,11 +60,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Adds `ask` to the `bot` parser."""
     ask = sub.add_parser(
-        "ask", help="send one or more messages to the assistant and print the answers")
+        "ask", help="send one or more messages to the assistant and print the answers"
+    )
     ask.add_argument("text", nargs="+", help="message(s); several continue one conversation")
     ask.add_argument("--json", action="store_true", help="print JSON")
     ask.add_argument("--model", help="the trained model (default: $KW_MODEL)")
     ask.add_argument("--sender", default="cli", help="conversation id")
-    ask.add_argument("--default-language", choices=["zh", "ko"],
-                     help="the channel's default language")
+    ask.add_argument(
+        "--default-language", choices=["zh", "ko"], help="the channel's default language"
+    )
     ask.set_defaults(func=cmd_ask)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 
@@ -27,7 +28,7 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def author_name(explicit: Optional[str], settings: Settings) -> str:
+def author_name(explicit: str | None, settings: Settings) -> str:
     """Who is publishing: --author, else KW_STAFF_NAME, else the operating-system user."""
     if explicit and explicit.strip():
         return explicit.strip()
@@ -46,7 +47,7 @@ def _when(iso: str) -> str:
         return iso
 
 
-def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
+def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace, Settings], int]:
     """Wraps ``command(args, store, settings)``; Redis and usage problems become exit codes."""
 
     def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -57,10 +58,14 @@ def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace], in
         from bot.redis_client import connect
 
         if not settings.redis_url:
-            return _fail("set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to publish content; "
-                         "without it the bot reads the content/ folder directly", EXIT_CONFIG)
-        store = ContentStore(connect(settings.redis_url, max(settings.redis_timeout, 2.0)),
-                             settings.redis_prefix)
+            return _fail(
+                "set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to publish content; "
+                "without it the bot reads the content/ folder directly",
+                EXIT_CONFIG,
+            )
+        store = ContentStore(
+            connect(settings.redis_url, max(settings.redis_timeout, 2.0)), settings.redis_prefix
+        )
         try:
             return command(args, store, settings)
         except PublishError as error:
@@ -68,8 +73,10 @@ def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace], in
         except ContentInvalid as error:  # a stored version that today's checks refuse
             return _fail(f"that version no longer passes the checks; {error}", EXIT_REFUSED)
         except (RedisError, OSError) as error:
-            return _fail(f"cannot reach Redis at {settings.redis_url}: {error}; nothing was "
-                         "changed", EXIT_REDIS)
+            return _fail(
+                f"cannot reach Redis at {settings.redis_url}: {error}; nothing was changed",
+                EXIT_REDIS,
+            )
 
     return run
 
@@ -83,14 +90,20 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        print(f"\n{len(problems)} problem(s) in {directory}/ — nothing was changed.",
-              file=sys.stderr)
+        print(
+            f"\n{len(problems)} problem(s) in {directory}/ — nothing was changed.", file=sys.stderr
+        )
         return EXIT_REFUSED
     content = load_content(directory)
-    sample = (" (SAMPLE data: replace with the official programme)"
-              if content.overview.sample_data else "")
-    print(f"OK{sample}: {len(content.venues)} venues, {len(content.events)} events, "
-          f"{len(content.faq)} FAQ entries; version {content.version[:12]}")
+    sample = (
+        " (SAMPLE data: replace with the official programme)"
+        if content.overview.sample_data
+        else ""
+    )
+    print(
+        f"OK{sample}: {len(content.venues)} venues, {len(content.events)} events, "
+        f"{len(content.faq)} FAQ entries; version {content.version[:12]}"
+    )
     return 0
 
 
@@ -116,10 +129,11 @@ def cmd_publish(args: argparse.Namespace, store: ContentStore, settings: Setting
     if not directory.is_dir():
         return _fail(f"the content folder {directory} does not exist", EXIT_REFUSED)
     if not args.message.strip():
-        return _fail("say in a few words what you changed: -m \"...\"", EXIT_CONFIG)
+        return _fail('say in a few words what you changed: -m "..."', EXIT_CONFIG)
     try:
-        entry = store.publish(read_content_texts(directory), author_name(args.author, settings),
-                              args.message.strip())
+        entry = store.publish(
+            read_content_texts(directory), author_name(args.author, settings), args.message.strip()
+        )
     except ContentInvalid as error:
         for problem in error.errors:
             print(problem)
@@ -128,8 +142,10 @@ def cmd_publish(args: argparse.Namespace, store: ContentStore, settings: Setting
             kept = f"version {live[:12]} stays live" if live else "nothing is live yet"
         except (RedisError, OSError):
             kept = "the live version is unchanged"
-        print(f"\n{len(error.errors)} problem(s) in {directory}/ — NOT published; {kept}.",
-              file=sys.stderr)
+        print(
+            f"\n{len(error.errors)} problem(s) in {directory}/ — NOT published; {kept}.",
+            file=sys.stderr,
+        )
         return EXIT_REFUSED
     except NothingToDo as error:
         print(f"Nothing to publish: {error}.")
@@ -148,10 +164,12 @@ def cmd_history(args: argparse.Namespace, store: ContentStore, settings: Setting
         return 0
     live = store.live_version()
     print(f"  {'version':<12}  {'when':<16}  {'who':<12}  {'action':<8}  message  [changes]")
-    for entry in reversed(entries[-args.limit:]):
+    for entry in reversed(entries[-args.limit :]):
         mark = "*" if entry is entries[-1] and entry.version == live else " "
-        print(f"{mark} {entry.short:<12}  {_when(entry.at):<16}  {entry.author[:12]:<12}  "
-              f"{entry.action:<8}  {entry.message}  [{render_summary(entry.changes)}]")
+        print(
+            f"{mark} {entry.short:<12}  {_when(entry.at):<16}  {entry.author[:12]:<12}  "
+            f"{entry.action:<8}  {entry.message}  [{render_summary(entry.changes)}]"
+        )
     return 0
 
 
@@ -162,6 +180,7 @@ def cmd_diff(args: argparse.Namespace, store: ContentStore, settings: Settings) 
     live = store.live_version()
     if live is None:
         return _fail("nothing has been published yet", EXIT_REFUSED)
+    old: str | None
     if args.version:
         old = store.resolve(args.version)
     else:
@@ -170,8 +189,9 @@ def cmd_diff(args: argparse.Namespace, store: ContentStore, settings: Settings) 
         if old is None:
             print(f"Version {live[:12]} is the first published version; nothing to compare.")
             return 0
-    lines = render_diff(diff_content(store.content(old), store.content(live)),
-                        old[:12], f"live ({live[:12]})")
+    lines = render_diff(
+        diff_content(store.content(old), store.content(live)), old[:12], f"live ({live[:12]})"
+    )
     print("\n".join(lines))
     return 0
 
@@ -201,13 +221,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     history.set_defaults(func=with_store(cmd_history))
 
     diff = content_sub.add_parser("diff", help="what the live version changed, per id and field")
-    diff.add_argument("version", nargs="?", help="compare with this version (default: the "
-                                                 "version before the live one)")
+    diff.add_argument(
+        "version",
+        nargs="?",
+        help="compare with this version (default: the version before the live one)",
+    )
     diff.set_defaults(func=with_store(cmd_diff))
 
     rollback = content_sub.add_parser("rollback", help="put an earlier version live again")
-    rollback.add_argument("version", nargs="?", help="version id or its first letters "
-                                                     "(default: the version before the live one)")
+    rollback.add_argument(
+        "version",
+        nargs="?",
+        help="version id or its first letters (default: the version before the live one)",
+    )
     rollback.add_argument("-m", "--message", help="why (default: 'rollback to VERSION')")
     rollback.add_argument("--author", help="your name (default: $KW_STAFF_NAME or your login)")
     rollback.set_defaults(func=with_store(cmd_rollback))

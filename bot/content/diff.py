@@ -44,8 +44,11 @@ class SectionDiff:
 
     def summary(self) -> dict[str, list[str]]:
         """The ids added, removed and changed (JSON-ready)."""
-        return {"added": list(self.added), "removed": list(self.removed),
-                "changed": sorted(self.changed)}
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": sorted(self.changed),
+        }
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,11 @@ def _flatten(value: Any, path: str = "") -> dict[str, Any]:
 def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     flat_old, flat_new = _flatten(old), _flatten(new)
     names = sorted(set(flat_old) | set(flat_new))
-    return tuple(FieldChange(name, flat_old.get(name), flat_new.get(name))
-                 for name in names if flat_old.get(name) != flat_new.get(name))
+    return tuple(
+        FieldChange(name, flat_old.get(name), flat_new.get(name))
+        for name in names
+        if flat_old.get(name) != flat_new.get(name)
+    )
 
 
 def _section(old: Iterable[Any], new: Iterable[Any]) -> SectionDiff:
@@ -124,11 +130,14 @@ def diff_content(old: Content | None, new: Content) -> ContentDiff:
         The differences; falsy when the versions are equal.
     """
     if old is None:
-        return ContentDiff(overview=(), sections={
-            "venues": SectionDiff(added=tuple(sorted(new.venues))),
-            "events": SectionDiff(added=tuple(sorted(e.id for e in new.events))),
-            "faq": SectionDiff(added=tuple(sorted(e.id for e in new.faq))),
-        })
+        return ContentDiff(
+            overview=(),
+            sections={
+                "venues": SectionDiff(added=tuple(sorted(new.venues))),
+                "events": SectionDiff(added=tuple(sorted(e.id for e in new.events))),
+                "faq": SectionDiff(added=tuple(sorted(e.id for e in new.faq))),
+            },
+        )
     return ContentDiff(
         overview=_field_changes(asdict(old.overview), asdict(new.overview)),
         sections={
@@ -174,8 +183,11 @@ def _render_change(change: FieldChange, indent: str) -> list[str]:
         lines += [f"{indent}  + {item}" for item in change.new if item not in change.old]
         lines += [f"{indent}  - {item}" for item in change.old if item not in change.new]
         return lines if len(lines) > 1 else [f"{indent}{change.field}: order changed"]
-    return [f"{indent}{change.field}:", f"{indent}  was: {_show(change.old)}",
-            f"{indent}  now: {_show(change.new)}"]
+    return [
+        f"{indent}{change.field}:",
+        f"{indent}  was: {_show(change.old)}",
+        f"{indent}  now: {_show(change.new)}",
+    ]
 
 
 def render_diff(diff: ContentDiff, old_label: str, new_label: str) -> list[str]:

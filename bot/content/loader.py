@@ -13,8 +13,8 @@ reads a folder into that form. Both paths share every check.
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -32,13 +32,13 @@ _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _YAML_HINTS = {
     "mapping values are not allowed": "a text contains ': ' (colon and space); put the whole "
-                                      "text in double quotes \"...\" or use the Chinese colon ：",
+    'text in double quotes "..." or use the Chinese colon ：',
     "cannot start any token": "use spaces, never the Tab key, to indent lines",
     "could not find expected ':'": "a line is missing the ':' after its field name, or a quote "
-                                   "is not closed",
+    "is not closed",
     "while scanning a quoted scalar": "a quote \" or ' is opened but not closed",
     "did not find expected key": "the indentation of this line does not match the lines around "
-                                 "it, or a quote is not closed",
+    "it, or a quote is not closed",
     "expected <block end>": "the indentation of this line does not match the lines around it",
 }
 
@@ -121,8 +121,12 @@ def read_content_texts(directory: Path) -> dict[str, str]:
 
 def _load(directory: Path) -> tuple[Content | None, list[ContentError]]:
     if not directory.is_dir():
-        problem = ContentError(directory.name or str(directory), None, "",
-                               f"the content folder {directory} does not exist")
+        problem = ContentError(
+            directory.name or str(directory),
+            None,
+            "",
+            f"the content folder {directory} does not exist",
+        )
         return None, [problem]
     issues = {name: Issues(name) for name in FILE_ORDER}
     roots = {name: _read_yaml(directory / name, issues[name]) for name in FILE_ORDER}
@@ -141,8 +145,9 @@ def _load_texts(texts: Mapping[str, str]) -> tuple[Content | None, list[ContentE
     return _build(roots, issues)
 
 
-def _build(roots: Mapping[str, Node | None],
-           issues: Mapping[str, Issues]) -> tuple[Content | None, list[ContentError]]:
+def _build(
+    roots: Mapping[str, Node | None], issues: Mapping[str, Issues]
+) -> tuple[Content | None, list[ContentError]]:
     """Parses the composed files in dependency order and gathers every problem."""
     overview: Overview | None = None
     dates: tuple[date, date] | None = None
@@ -160,8 +165,9 @@ def _build(roots: Mapping[str, Node | None],
     if roots["faq.yml"] is not None:
         faq = schema.parse_faq(roots["faq.yml"], issues["faq.yml"])
 
-    errors = sorted((e for name in FILE_ORDER for e in issues[name].errors),
-                    key=ContentError.sort_key)
+    errors = sorted(
+        (e for name in FILE_ORDER for e in issues[name].errors), key=ContentError.sort_key
+    )
     if errors or overview is None:
         return None, errors
     return Content.build(overview, venues, events, faq), errors
@@ -197,8 +203,12 @@ def _parse_yaml(text: str, issues: Issues) -> Node | None:
         return None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        issues.add_at(line, "", f"this line contains a character that is not allowed "
-                                f"(code {exc.character!r}); delete it and type it again")
+        issues.add_at(
+            line,
+            "",
+            f"this line contains a character that is not allowed "
+            f"(code {exc.character!r}); delete it and type it again",
+        )
         return None
     except yaml.YAMLError as exc:
         issues.add_at(None, "", f"the file is not valid YAML ({exc})")
@@ -212,12 +222,19 @@ def _report_bad_bytes(text: str, issues: Issues) -> bool:
     """Records the lines holding bytes that are not UTF-8; tells whether there were any."""
     lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _BAD_BYTE.finditer(text)})
     for line in lines[:MAX_ENCODING_ERRORS]:
-        issues.add_at(line, "", "this line is not UTF-8 text; the file was probably saved in "
-                                "another encoding (such as GBK, ANSI or EUC-KR). Save it again "
-                                "as UTF-8")
+        issues.add_at(
+            line,
+            "",
+            "this line is not UTF-8 text; the file was probably saved in "
+            "another encoding (such as GBK, ANSI or EUC-KR). Save it again "
+            "as UTF-8",
+        )
     if len(lines) > MAX_ENCODING_ERRORS:
-        issues.add_at(lines[MAX_ENCODING_ERRORS], "", f"... and {len(lines) - MAX_ENCODING_ERRORS}"
-                                                      " more lines that are not UTF-8")
+        issues.add_at(
+            lines[MAX_ENCODING_ERRORS],
+            "",
+            f"... and {len(lines) - MAX_ENCODING_ERRORS} more lines that are not UTF-8",
+        )
     return bool(lines)
 
 
@@ -225,8 +242,12 @@ def _report_odd_line_breaks(text: str, issues: Issues) -> bool:
     """Records lines holding invisible line separators (often pasted from web pages)."""
     lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _ODD_BREAK.finditer(text)})
     for line in lines:
-        issues.add_at(line, "", "this line contains an invisible line-separator character, "
-                                "usually copied from a web page; retype the line")
+        issues.add_at(
+            line,
+            "",
+            "this line contains an invisible line-separator character, "
+            "usually copied from a web page; retype the line",
+        )
     return bool(lines)
 
 
@@ -237,7 +258,8 @@ def _line_of(exc: yaml.MarkedYAMLError) -> int | None:
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-    hint = next((text for key, text in _YAML_HINTS.items() if key in detail),
-                "check the indentation, the colons and the quotes on this line and the one "
-                "above")
+    hint = next(
+        (text for key, text in _YAML_HINTS.items() if key in detail),
+        "check the indentation, the colons and the quotes on this line and the one above",
+    )
     return f"the file layout is broken here: {hint} (YAML says: {detail})"

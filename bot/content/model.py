@@ -22,24 +22,66 @@ DEFAULT_LANGUAGE = "zh"
 TIMEZONE_NAME = "Asia/Shanghai"
 
 CATEGORIES: tuple[str, ...] = (
-    "food_festival", "taekwondo", "go", "forum", "exhibition",
-    "concert", "ceremony", "tourism", "media",
+    "food_festival",
+    "taekwondo",
+    "go",
+    "forum",
+    "exhibition",
+    "concert",
+    "ceremony",
+    "tourism",
+    "media",
 )
 ACTIVITIES: tuple[str, ...] = (
-    "food_festival", "bibimbap", "gimbap", "kimchi", "rice_cake", "night_market",
-    "taekwondo", "go_invitational", "go_forum", "go", "forum_auto", "forum_ecommerce",
-    "forum_innovation", "forum_trade", "forum_beauty", "forum", "exhibition", "concert",
-    "kpop", "opening_ceremony", "tourism_promo", "media_tour",
+    "food_festival",
+    "bibimbap",
+    "gimbap",
+    "kimchi",
+    "rice_cake",
+    "night_market",
+    "taekwondo",
+    "go_invitational",
+    "go_forum",
+    "go",
+    "forum_auto",
+    "forum_ecommerce",
+    "forum_innovation",
+    "forum_trade",
+    "forum_beauty",
+    "forum",
+    "exhibition",
+    "concert",
+    "kpop",
+    "opening_ceremony",
+    "tourism_promo",
+    "media_tour",
 )
 VENUE_IDS: tuple[str, ...] = (
-    "expo_center", "xita", "gymnasium", "grand_theatre", "museum", "go_hall", "forum_hotel",
+    "expo_center",
+    "xita",
+    "gymnasium",
+    "grand_theatre",
+    "museum",
+    "go_hall",
+    "forum_hotel",
 )
 ORIGINS: tuple[str, ...] = (
-    "airport", "north_station", "south_station", "shenyang_station", "hotel",
+    "airport",
+    "north_station",
+    "south_station",
+    "shenyang_station",
+    "hotel",
 )
 FAQ_TOPICS: tuple[str, ...] = (
-    "tickets", "facilities", "contact", "media", "exhibitor",
-    "tourism", "overview", "transport", "general",
+    "tickets",
+    "facilities",
+    "contact",
+    "media",
+    "exhibitor",
+    "tourism",
+    "overview",
+    "transport",
+    "general",
 )
 
 

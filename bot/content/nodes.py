@@ -73,7 +73,7 @@ def _describe(node: Node) -> str:
 def _check_tag(node: Node, path: str, issues: Issues) -> bool:
     if node.tag in _PLAIN_TAGS:
         return True
-    shown = "!!" + node.tag[len(_TAG):] if node.tag.startswith(_TAG) else node.tag
+    shown = "!!" + node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else node.tag
     issues.add(node, path, f"the special YAML tag '{shown}' is not allowed; remove it")
     return False
 
@@ -103,8 +103,12 @@ def read_mapping(
     if not _check_tag(node, path, issues):
         return None
     if not isinstance(node, MappingNode):
-        issues.add(node, path, f"{_name(path)} must be a group of fields "
-                               f"({', '.join(required)}), not {_describe(node)}")
+        issues.add(
+            node,
+            path,
+            f"{_name(path)} must be a group of fields "
+            f"({', '.join(required)}), not {_describe(node)}",
+        )
         return None
     allowed = [*required, *optional]
     found: dict[str, Node] = {}
@@ -113,8 +117,11 @@ def read_mapping(
         if not isinstance(key, str) or key not in allowed:
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             maybe = f" Did you mean '{hint[0]}'?" if hint else ""
-            issues.add(key_node, join(path, str(key)),
-                       f"unknown field '{key}'; allowed here: {', '.join(allowed)}.{maybe}")
+            issues.add(
+                key_node,
+                join(path, str(key)),
+                f"unknown field '{key}'; allowed here: {', '.join(allowed)}.{maybe}",
+            )
         elif key in found:
             issues.add(key_node, join(path, key), f"'{key}' is written twice; keep only one")
         else:
@@ -131,12 +138,18 @@ def read_sequence(node: Node, path: str, issues: Issues, min_items: int = 1) -> 
     if not _check_tag(node, path, issues):
         return None
     if not isinstance(node, SequenceNode):
-        issues.add(node, path, f"{_name(path)} must be a list (one '- ' line per item), "
-                               f"not {_describe(node)}")
+        issues.add(
+            node,
+            path,
+            f"{_name(path)} must be a list (one '- ' line per item), not {_describe(node)}",
+        )
         return None
     if len(node.value) < min_items:
-        issues.add(node, path, f"{_name(path)} has {len(node.value)} item(s) but needs at "
-                               f"least {min_items}")
+        issues.add(
+            node,
+            path,
+            f"{_name(path)} has {len(node.value)} item(s) but needs at least {min_items}",
+        )
         return None
     return list(node.value)
 
@@ -160,8 +173,10 @@ def read_text(node: Node, path: str, issues: Issues) -> Text | None:
     parts = _read_languages(node, path, issues)
     if parts is None:
         return None
-    values = {lang: read_string(part, join(path, lang), issues, f"the {_LANGUAGE_NAMES[lang]} "
-                                f"text") for lang, part in parts.items()}
+    values = {
+        lang: read_string(part, join(path, lang), issues, f"the {_LANGUAGE_NAMES[lang]} text")
+        for lang, part in parts.items()
+    }
     if len(values) != 2 or None in values.values():
         return None
     return Text(zh=str(values["zh"]), ko=str(values["ko"]))
@@ -175,8 +190,10 @@ def read_text_list(node: Node, path: str, issues: Issues) -> TextList | None:
     lists: dict[str, tuple[str, ...] | None] = {}
     for lang, part in parts.items():
         items = read_sequence(part, join(path, lang), issues)
-        texts = [read_string(item, join(join(path, lang), i), issues)
-                 for i, item in enumerate(items or [])]
+        texts = [
+            read_string(item, join(join(path, lang), i), issues)
+            for i, item in enumerate(items or [])
+        ]
         lists[lang] = None if items is None or None in texts else tuple(str(t) for t in texts)
     if len(lists) != 2 or None in lists.values():
         return None
@@ -187,8 +204,12 @@ def _read_languages(node: Node, path: str, issues: Issues) -> dict[str, Node] | 
     if not _check_tag(node, path, issues):
         return None
     if isinstance(node, ScalarNode):
-        issues.add(node, path, f"{_name(path)} needs a Chinese and a Korean text: write 'zh:' "
-                               "and 'ko:' on two lines below it")
+        issues.add(
+            node,
+            path,
+            f"{_name(path)} needs a Chinese and a Korean text: write 'zh:' "
+            "and 'ko:' on two lines below it",
+        )
         return None
     missing = {
         lang: f"the {name} text ({lang}) is missing; every text needs both zh and ko"
@@ -207,8 +228,9 @@ def read_choice(
     if value not in allowed:
         hint = difflib.get_close_matches(value, list(allowed), n=1)
         maybe = f" Did you mean '{hint[0]}'?" if hint else ""
-        issues.add(node, path, f"'{value}' is not a known {kind}; use one of: "
-                               f"{', '.join(allowed)}.{maybe}")
+        issues.add(
+            node, path, f"'{value}' is not a known {kind}; use one of: {', '.join(allowed)}.{maybe}"
+        )
         return None
     return value
 
@@ -217,8 +239,12 @@ def read_id(node: Node, path: str, issues: Issues) -> str | None:
     """Reads an id made of small letters, digits and single dashes, e.g. ``day-1-gala``."""
     value = read_string(node, path, issues, "an id")
     if value is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
-        issues.add(node, path, f"'{value}' is not a valid id; use only small letters a-z, "
-                               "digits and single dashes, like 'food-festival-day-1'")
+        issues.add(
+            node,
+            path,
+            f"'{value}' is not a valid id; use only small letters a-z, "
+            "digits and single dashes, like 'food-festival-day-1'",
+        )
         return None
     return value
 
@@ -227,8 +253,11 @@ def read_url(node: Node, path: str, issues: Issues) -> str | None:
     """Reads a web address starting with http:// or https:// and without spaces."""
     value = read_string(node, path, issues, "a web address")
     if value is not None and (not re.match(r"https?://\S+$", value)):
-        issues.add(node, path, f"'{value}' is not a web address; it must start with "
-                               "https:// and contain no spaces")
+        issues.add(
+            node,
+            path,
+            f"'{value}' is not a web address; it must start with https:// and contain no spaces",
+        )
         return None
     return value
 
@@ -252,8 +281,12 @@ def read_int(node: Node, path: str, issues: Issues, minimum: int = 0) -> int | N
         value = int(node.value)
         if value >= minimum:
             return value
-    issues.add(node, path, f"{_name(path)} must be a whole number of at least {minimum}, "
-                           f"like 200; not {_describe(node)}")
+    issues.add(
+        node,
+        path,
+        f"{_name(path)} must be a whole number of at least {minimum}, "
+        f"like 200; not {_describe(node)}",
+    )
     return None
 
 
@@ -267,8 +300,11 @@ def read_number(
         value = float(node.value)
         if low <= value <= high:
             return value
-        issues.add(node, path, f"{value} is outside the Shenyang area; {_name(path)} must be "
-                               f"between {low} and {high}")
+        issues.add(
+            node,
+            path,
+            f"{value} is outside the Shenyang area; {_name(path)} must be between {low} and {high}",
+        )
         return None
     issues.add(node, path, f"{_name(path)} must be a number like {example}, not {_describe(node)}")
     return None
@@ -285,8 +321,11 @@ def read_date(node: Node, path: str, issues: Issues) -> date | None:
             return date(*(int(part) for part in match.groups()))
         except ValueError:
             pass
-    issues.add(node, path, f"{_name(path)} must be a date like 2026-11-26 (year-month-day), "
-                           f"not {_describe(node)}")
+    issues.add(
+        node,
+        path,
+        f"{_name(path)} must be a date like 2026-11-26 (year-month-day), not {_describe(node)}",
+    )
     return None
 
 
@@ -301,8 +340,11 @@ def read_datetime(node: Node, path: str, issues: Issues) -> datetime | None:
             year, month, day, hour, minute = (int(part) for part in match.groups())
             return datetime(year, month, day, hour, minute, tzinfo=local_timezone())
         except ValueError:
-            issues.add(node, path, f"{value} is not a real date and time; "
-                                   f"{_name(path)} must be {DATETIME_HINT}")
+            issues.add(
+                node,
+                path,
+                f"{value} is not a real date and time; {_name(path)} must be {DATETIME_HINT}",
+            )
             return None
     issues.add(node, path, f"{_name(path)} must be {DATETIME_HINT}, not {_describe(node)}")
     return None

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence
+from typing import Any
 
 from bot.content.model import FaqEntry
 
@@ -42,8 +43,9 @@ def char_vectorizer(ngram_range: tuple = (1, 2)) -> Any:
     """A TF-IDF vectorizer over character n-grams of normalized text (not yet fitted)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char", ngram_range=ngram_range, sublinear_tf=True,
-                           preprocessor=normalize_question)
+    return TfidfVectorizer(
+        analyzer="char", ngram_range=ngram_range, sublinear_tf=True, preprocessor=normalize_question
+    )
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ class FaqIndex:
             entries: The FAQ entries; phrasings and answers in both languages are indexed.
         """
         self._entries = list(entries)
-        phrases: List[str] = []
-        owners: List[int] = []
+        phrases: list[str] = []
+        owners: list[int] = []
         for number, entry in enumerate(self._entries):
             for phrase in (*entry.questions.zh, *entry.questions.ko):
                 if normalize_question(phrase):
@@ -87,11 +89,13 @@ class FaqIndex:
             self._phrases = self._vectorizer.fit_transform(phrases)
             self._owners = np.array(owners)
             self._questions = self._vectorizer.transform(
-                [" ".join((*e.questions.zh, *e.questions.ko)) for e in self._entries])
+                [" ".join((*e.questions.zh, *e.questions.ko)) for e in self._entries]
+            )
             self._answers = self._vectorizer.transform(
-                [f"{e.answer.zh} {e.answer.ko}" for e in self._entries])
+                [f"{e.answer.zh} {e.answer.ko}" for e in self._entries]
+            )
 
-    def scores(self, question: str) -> List[float]:
+    def scores(self, question: str) -> list[float]:
         """The similarity of every entry (in the order given) to ``question``, 0..1."""
         if self._phrases is None or not normalize_question(question):
             return [0.0] * len(self._entries)
@@ -100,12 +104,14 @@ class FaqIndex:
         vector = self._vectorizer.transform([question]).T
         closest = np.zeros(len(self._entries))
         np.maximum.at(closest, self._owners, (self._phrases @ vector).toarray().ravel())
-        combined = (PHRASE_WEIGHT * closest
-                    + QUESTIONS_WEIGHT * (self._questions @ vector).toarray().ravel()
-                    + ANSWER_WEIGHT * (self._answers @ vector).toarray().ravel())
+        combined = (
+            PHRASE_WEIGHT * closest
+            + QUESTIONS_WEIGHT * (self._questions @ vector).toarray().ravel()
+            + ANSWER_WEIGHT * (self._answers @ vector).toarray().ravel()
+        )
         return [float(value) for value in combined]
 
-    def search(self, question: str, topic: Optional[str] = None, limit: int = 3) -> List[FaqMatch]:
+    def search(self, question: str, topic: str | None = None, limit: int = 3) -> list[FaqMatch]:
         """Returns the best-matching entries, best first.
 
         Args:
@@ -115,15 +121,24 @@ class FaqIndex:
         """
         scores = self.scores(question)
         ranked = sorted(
-            (number for number, entry in enumerate(self._entries)
-             if topic is None or entry.topic == topic),
-            key=lambda number: -scores[number])
+            (
+                number
+                for number, entry in enumerate(self._entries)
+                if topic is None or entry.topic == topic
+            ),
+            key=lambda number: -scores[number],
+        )
         if not ranked or scores[ranked[0]] <= 0.0:
             return []
         matches = []
         for position, number in enumerate(ranked[:limit]):
             rival = ranked[1] if position == 0 and len(ranked) > 1 else ranked[0]
             rival_score = scores[rival] if rival != number else 0.0
-            matches.append(FaqMatch(self._entries[number], scores[number],
-                                    scores[number] - RUNNER_UP_WEIGHT * rival_score))
+            matches.append(
+                FaqMatch(
+                    self._entries[number],
+                    scores[number],
+                    scores[number] - RUNNER_UP_WEIGHT * rival_score,
+                )
+            )
         return matches

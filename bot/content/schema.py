@@ -22,10 +22,10 @@ from bot.content.model import (
     CATEGORIES,
     FAQ_TOPICS,
     VENUE_IDS,
+    Contact,
     Event,
     FaqEntry,
     Location,
-    Contact,
     Organiser,
     Overview,
     Transport,
@@ -39,14 +39,39 @@ EVENT_DATE_MARGIN = timedelta(days=2)
 LAT_RANGE = (41.2, 43.1)
 LON_RANGE = (122.4, 123.9)
 
-OVERVIEW_FIELDS = ("name", "short_name", "dates", "organisers", "description", "purpose",
-                   "website", "contact")
+OVERVIEW_FIELDS = (
+    "name",
+    "short_name",
+    "dates",
+    "organisers",
+    "description",
+    "purpose",
+    "website",
+    "contact",
+)
 CONTACT_FIELDS = ("phone", "email", "hours")
 VENUE_FIELDS = ("id", "name", "address", "location", "opening_hours", "transport")
-TRANSPORT_FIELDS = ("metro", "bus", "taxi", "from_airport", "from_north_station",
-                    "from_south_station", "from_shenyang_station")
-EVENT_FIELDS = ("id", "name", "category", "tags", "start", "end", "venue", "description",
-                "how_to_join", "price")
+TRANSPORT_FIELDS = (
+    "metro",
+    "bus",
+    "taxi",
+    "from_airport",
+    "from_north_station",
+    "from_south_station",
+    "from_shenyang_station",
+)
+EVENT_FIELDS = (
+    "id",
+    "name",
+    "category",
+    "tags",
+    "start",
+    "end",
+    "venue",
+    "description",
+    "how_to_join",
+    "price",
+)
 EVENT_OPTIONAL = ("capacity", "registration_url")
 FAQ_FIELDS = ("id", "topic", "questions", "answer")
 
@@ -54,8 +79,9 @@ FAQ_FIELDS = ("id", "topic", "questions", "answer")
 class _Fields:
     """Reads the fields of one record, remembering whether all of them were valid."""
 
-    def __init__(self, found: dict[str, Node], path: str, issues: n.Issues,
-                 required: Collection[str]) -> None:
+    def __init__(
+        self, found: dict[str, Node], path: str, issues: n.Issues, required: Collection[str]
+    ) -> None:
         self.found, self.path, self.issues = found, path, issues
         self.ok = all(key in found for key in required)
 
@@ -91,28 +117,42 @@ def parse_overview(root: Node, issues: n.Issues) -> ParsedOverview:
     top = n.read_mapping(root, "", issues, required=("sample_data", "overview"))
     if top is None:
         return ParsedOverview(None, None)
-    sample = n.read_bool(top["sample_data"], "sample_data", issues) if "sample_data" in top \
-        else None
+    sample = (
+        n.read_bool(top["sample_data"], "sample_data", issues) if "sample_data" in top else None
+    )
     if "overview" not in top:
         return ParsedOverview(None, None)
     found = n.read_mapping(top["overview"], "overview", issues, OVERVIEW_FIELDS, ("notice",))
     if found is None:
         return ParsedOverview(None, None)
     f = _Fields(found, "overview", issues, OVERVIEW_FIELDS)
-    texts = {key: f.get(key, n.read_text) for key in ("name", "short_name", "description",
-                                                      "purpose", "notice")}
+    texts = {
+        key: f.get(key, n.read_text)
+        for key in ("name", "short_name", "description", "purpose", "notice")
+    }
     website = f.get("website", n.read_url)
     dates = f.get("dates", _read_dates)
     organisers = f.get("organisers", _read_organisers)
     contact = f.get("contact", _read_contact)
     if sample and "notice" not in found:
-        issues.add(top["overview"], "overview.notice", "'notice' is missing; it is required "
-                   "while sample_data is true (the bot shows it to visitors)")
+        issues.add(
+            top["overview"],
+            "overview.notice",
+            "'notice' is missing; it is required "
+            "while sample_data is true (the bot shows it to visitors)",
+        )
         return ParsedOverview(None, dates)
     if not f.ok or sample is None:
         return ParsedOverview(None, dates)
-    overview = Overview(sample_data=sample, start=dates[0], end=dates[1], organisers=organisers,
-                        website=website, contact=contact, **texts)
+    overview = Overview(
+        sample_data=sample,
+        start=dates[0],
+        end=dates[1],
+        organisers=organisers,
+        website=website,
+        contact=contact,
+        **texts,
+    )
     return ParsedOverview(overview, dates)
 
 
@@ -135,8 +175,9 @@ def _read_dates(node: Node, path: str, issues: n.Issues) -> tuple[date, date] | 
     if not f.ok:
         return None
     if end < start:
-        issues.add(found["end"], n.join(path, "end"), f"the last day {end} is before the first "
-                                                      f"day {start}")
+        issues.add(
+            found["end"], n.join(path, "end"), f"the last day {end} is before the first day {start}"
+        )
         return None
     return start, end
 
@@ -181,17 +222,25 @@ def parse_venues(root: Node, issues: n.Issues) -> tuple[list[Venue], set[str]]:
         transport = f.get("transport", _read_transport)
         map_url = f.get("map_url", n.read_url)
         if f.ok:
-            venues.append(Venue(id=venue_id, location=location, transport=transport,
-                                map_url=map_url, **values))
+            venues.append(
+                Venue(
+                    id=venue_id, location=location, transport=transport, map_url=map_url, **values
+                )
+            )
     return venues, set(seen)
 
 
-def _is_duplicate(item_id: str, node: Node | None, seen: dict[str, int], path: str,
-                  issues: n.Issues) -> bool:
+def _is_duplicate(
+    item_id: str, node: Node | None, seen: dict[str, int], path: str, issues: n.Issues
+) -> bool:
     line = node.start_mark.line + 1 if node is not None else 0
     if item_id in seen:
-        issues.add(node, n.join(path, "id"), f"the id '{item_id}' is already used on line "
-                                             f"{seen[item_id]}; every id must be different")
+        issues.add(
+            node,
+            n.join(path, "id"),
+            f"the id '{item_id}' is already used on line "
+            f"{seen[item_id]}; every id must be different",
+        )
         return True
     seen[item_id] = line
     return False
@@ -216,8 +265,9 @@ def _read_transport(node: Node, path: str, issues: n.Issues) -> Transport | None
     return Transport(**values) if f.ok else None
 
 
-def parse_events(root: Node, issues: n.Issues, venue_ids: Collection[str] | None,
-                 dates: tuple[date, date] | None) -> list[Event]:
+def parse_events(
+    root: Node, issues: n.Issues, venue_ids: Collection[str] | None, dates: tuple[date, date] | None
+) -> list[Event]:
     """Reads ``events.yml``.
 
     Args:
@@ -238,8 +288,9 @@ def parse_events(root: Node, issues: n.Issues, venue_ids: Collection[str] | None
         event_id = f.get("id", n.read_id)
         if event_id is not None and _is_duplicate(event_id, f.node("id"), seen, path, issues):
             f.ok = False
-        texts = {key: f.get(key, n.read_text) for key in ("name", "description", "how_to_join",
-                                                          "price")}
+        texts = {
+            key: f.get(key, n.read_text) for key in ("name", "description", "how_to_join", "price")
+        }
         category = f.get("category", n.read_choice, CATEGORIES, "category")
         tags = f.get("tags", _read_tags)
         start, end = f.get("start", n.read_datetime), f.get("end", n.read_datetime)
@@ -250,14 +301,27 @@ def parse_events(root: Node, issues: n.Issues, venue_ids: Collection[str] | None
         if venue is not None and venue_ids is not None and venue not in venue_ids:
             hint = difflib.get_close_matches(venue, sorted(venue_ids), n=1)
             maybe = f" Did you mean '{hint[0]}'?" if hint else ""
-            issues.add(f.node("venue"), n.join(path, "venue"),
-                       f"there is no venue with the id '{venue}' in venues.yml; use one of: "
-                       f"{', '.join(sorted(venue_ids))}.{maybe}")
+            issues.add(
+                f.node("venue"),
+                n.join(path, "venue"),
+                f"there is no venue with the id '{venue}' in venues.yml; use one of: "
+                f"{', '.join(sorted(venue_ids))}.{maybe}",
+            )
             f.ok = False
         if f.ok:
-            events.append(Event(id=event_id, category=category, tags=tags, start=start, end=end,
-                                venue=venue, capacity=capacity,
-                                registration_url=registration_url, **texts))
+            events.append(
+                Event(
+                    id=event_id,
+                    category=category,
+                    tags=tags,
+                    start=start,
+                    end=end,
+                    venue=venue,
+                    capacity=capacity,
+                    registration_url=registration_url,
+                    **texts,
+                )
+            )
     return events
 
 
@@ -265,8 +329,10 @@ def _read_tags(node: Node, path: str, issues: n.Issues) -> tuple[str, ...] | Non
     items = n.read_sequence(node, path, issues)
     if items is None:
         return None
-    tags = [n.read_choice(item, n.join(path, i), issues, ACTIVITIES, "activity tag")
-            for i, item in enumerate(items)]
+    tags = [
+        n.read_choice(item, n.join(path, i), issues, ACTIVITIES, "activity tag")
+        for i, item in enumerate(items)
+    ]
     for i, tag in enumerate(tags):
         if tag is not None and tag in tags[:i]:
             issues.add(items[i], n.join(path, i), f"the tag '{tag}' is listed twice")
@@ -274,23 +340,31 @@ def _read_tags(node: Node, path: str, issues: n.Issues) -> tuple[str, ...] | Non
     return None if None in tags else tuple(str(tag) for tag in tags)
 
 
-def _check_event_times(start: datetime | None, end: datetime | None, f: _Fields,
-                       dates: tuple[date, date] | None) -> bool:
+def _check_event_times(
+    start: datetime | None, end: datetime | None, f: _Fields, dates: tuple[date, date] | None
+) -> bool:
     ok = True
     if start is not None and end is not None and end <= start:
-        f.issues.add(f.node("end"), n.join(f.path, "end"), f"the end {end:%Y-%m-%dT%H:%M} must "
-                     f"be after the start {start:%Y-%m-%dT%H:%M}")
+        f.issues.add(
+            f.node("end"),
+            n.join(f.path, "end"),
+            f"the end {end:%Y-%m-%dT%H:%M} must be after the start {start:%Y-%m-%dT%H:%M}",
+        )
         ok = False
     if dates is None:
         return ok
     first = datetime.combine(dates[0] - EVENT_DATE_MARGIN, time(0), local_timezone())
-    last = datetime.combine(dates[1] + EVENT_DATE_MARGIN + timedelta(days=1), time(0),
-                            local_timezone())
+    last = datetime.combine(
+        dates[1] + EVENT_DATE_MARGIN + timedelta(days=1), time(0), local_timezone()
+    )
     for key, value in (("start", start), ("end", end)):
         if value is not None and not first <= value <= last:
-            f.issues.add(f.node(key), n.join(f.path, key),
-                         f"{value:%Y-%m-%dT%H:%M} is not during the expo ({dates[0]} to "
-                         f"{dates[1]} in overview.yml); check the date")
+            f.issues.add(
+                f.node(key),
+                n.join(f.path, key),
+                f"{value:%Y-%m-%dT%H:%M} is not during the expo ({dates[0]} to "
+                f"{dates[1]} in overview.yml); check the date",
+            )
             ok = False
     return ok
 
@@ -328,7 +402,11 @@ def _unique_phrasings(f: _Fields, phrasings: dict[str, str]) -> bool:
             item_path = n.join(n.join(n.join(f.path, "questions"), lang_key.value), i)
             owner = phrasings.setdefault(key, f.path)
             if owner != f.path:
-                f.issues.add(item, item_path, f"the question '{item.value.strip()}' is also "
-                                              f"in {owner}; keep it in one entry only")
+                f.issues.add(
+                    item,
+                    item_path,
+                    f"the question '{item.value.strip()}' is also "
+                    f"in {owner}; keep it in one entry only",
+                )
                 ok = False
     return ok

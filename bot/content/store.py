@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import redis
 from redis.exceptions import WatchError
@@ -103,7 +103,7 @@ class HistoryEntry:
 
     action: str
     version: str
-    parent: Optional[str]
+    parent: str | None
     author: str
     at: str
     message: str
@@ -116,17 +116,32 @@ class HistoryEntry:
 
     def to_json(self) -> str:
         """The entry as stored in Redis."""
-        return json.dumps({"action": self.action, "version": self.version, "parent": self.parent,
-                           "author": self.author, "at": self.at, "message": self.message,
-                           "changes": dict(self.changes)}, ensure_ascii=False)
+        return json.dumps(
+            {
+                "action": self.action,
+                "version": self.version,
+                "parent": self.parent,
+                "author": self.author,
+                "at": self.at,
+                "message": self.message,
+                "changes": dict(self.changes),
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, raw: str) -> HistoryEntry:
         """Reads an entry stored by ``to_json``."""
         data = json.loads(raw)
-        return cls(action=data["action"], version=data["version"], parent=data.get("parent"),
-                   author=data.get("author", ""), at=data.get("at", ""),
-                   message=data.get("message", ""), changes=data.get("changes") or {})
+        return cls(
+            action=data["action"],
+            version=data["version"],
+            parent=data.get("parent"),
+            author=data.get("author", ""),
+            at=data.get("at", ""),
+            message=data.get("message", ""),
+            changes=data.get("changes") or {},
+        )
 
 
 class ContentStore:
@@ -139,9 +154,13 @@ class ContentStore:
         clock: Returns the current time (aware); tests pass a fixed one.
     """
 
-    def __init__(self, client: redis.Redis, prefix: str = KEY_NAMESPACE,
-                 keep_days: float = DEFAULT_KEEP_DAYS,
-                 clock: Callable[[], datetime] = lambda: datetime.now(local_timezone())) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = KEY_NAMESPACE,
+        keep_days: float = DEFAULT_KEEP_DAYS,
+        clock: Callable[[], datetime] = lambda: datetime.now(local_timezone()),
+    ) -> None:
         prefix = namespaced(prefix, "content store")
         self.client = client
         self.keys = ContentKeys(prefix)
@@ -151,7 +170,7 @@ class ContentStore:
 
     # --- reading -----------------------------------------------------------------------
 
-    def live_version(self, reader: Any = None) -> Optional[str]:
+    def live_version(self, reader: Any = None) -> str | None:
         """The full id of the live version, or None if nothing was published."""
         raw = (reader or self.client).get(self.keys.live)
         return json.loads(raw)["version"] if raw else None
@@ -197,10 +216,16 @@ class ContentStore:
         """
         ref = ref.strip().lower()
         if len(ref) < MIN_PREFIX or not _HEX.fullmatch(ref):
-            raise VersionNotFound(f"{ref!r} is not a version id: give at least {MIN_PREFIX} of "
-                                  "the letters and digits shown by `bot content history`")
-        known = {version for entry in self.history() for version in (entry.version, entry.parent)
-                 if version}
+            raise VersionNotFound(
+                f"{ref!r} is not a version id: give at least {MIN_PREFIX} of "
+                "the letters and digits shown by `bot content history`"
+            )
+        known = {
+            version
+            for entry in self.history()
+            for version in (entry.version, entry.parent)
+            if version
+        }
         matches = sorted(version for version in known if version.startswith(ref))
         if not matches:
             raise VersionNotFound(f"no published version starts with {ref}")
@@ -229,12 +254,20 @@ class ContentStore:
             PublishError: If Redis kept changing under us (retry later).
         """
         content = load_content_texts(texts)
-        payload = json.dumps({"version": content.version, "files": dict(texts),
-                              "created_at": self._now(), "author": author}, ensure_ascii=False)
+        payload = json.dumps(
+            {
+                "version": content.version,
+                "files": dict(texts),
+                "created_at": self._now(),
+                "author": author,
+            },
+            ensure_ascii=False,
+        )
         return self._switch("publish", content, payload, author, message)
 
-    def rollback(self, author: str, ref: Optional[str] = None,
-                 message: Optional[str] = None) -> HistoryEntry:
+    def rollback(
+        self, author: str, ref: str | None = None, message: str | None = None
+    ) -> HistoryEntry:
         """Makes an earlier version live again; recorded in the history like a publish.
 
         Args:
@@ -258,7 +291,7 @@ class ContentStore:
         text = message or f"rollback to {version[:SHORT]}"
         return self._switch("rollback", content, None, author, text)
 
-    def _parent_content(self, parent: Optional[str], reader: Any) -> Optional[Content]:
+    def _parent_content(self, parent: str | None, reader: Any) -> Content | None:
         """The content live before, for the change summary; None if gone or unreadable."""
         if parent is None:
             return None
@@ -270,8 +303,9 @@ class ContentStore:
     def _now(self) -> str:
         return self._clock().isoformat(timespec="seconds")
 
-    def _switch(self, action: str, content: Content, payload: Optional[str], author: str,
-                message: str) -> HistoryEntry:
+    def _switch(
+        self, action: str, content: Content, payload: str | None, author: str, message: str
+    ) -> HistoryEntry:
         """Moves the live pointer to ``content`` and appends to the history, atomically."""
         version = content.version
         version_key = self.keys.version(version)
@@ -285,8 +319,15 @@ class ContentStore:
                     if payload is None and not pipe.exists(version_key):
                         raise VersionNotFound(f"version {version[:SHORT]} is no longer stored")
                     old = self._parent_content(parent, pipe)
-                    entry = HistoryEntry(action, version, parent, author, self._now(), message,
-                                         diff_content(old, content).summary())
+                    entry = HistoryEntry(
+                        action,
+                        version,
+                        parent,
+                        author,
+                        self._now(),
+                        message,
+                        diff_content(old, content).summary(),
+                    )
                     pipe.multi()
                     if payload is not None:
                         pipe.set(version_key, payload, nx=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Optional
+from typing import Any
 
 from redis.exceptions import RedisError
 
@@ -35,16 +35,16 @@ class LiveContentWatcher:
     def __init__(self, store: ContentStore, poll_interval: float = 1.0) -> None:
         self._store = store
         self._poll_interval = poll_interval
-        self._content: Optional[Content] = None
+        self._content: Content | None = None
         self._ready = threading.Event()
         self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._failing = False
-        self._rejected: Optional[str] = None
+        self._rejected: str | None = None
 
     @property
-    def current(self) -> Optional[Content]:
+    def current(self) -> Content | None:
         """The last live version loaded, or None if none was loaded yet."""
         return self._content
 
@@ -52,8 +52,9 @@ class LiveContentWatcher:
         """Starts the background thread (once; later calls do nothing)."""
         with self._lock:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="kw-content-watcher",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="kw-content-watcher", daemon=True
+                )
                 self._thread.start()
 
     def wait_ready(self, timeout: float) -> bool:
@@ -70,7 +71,7 @@ class LiveContentWatcher:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def check_now(self) -> Optional[Content]:
+    def check_now(self) -> Content | None:
         """Reads the live pointer once and loads a new version if it moved.
 
         Returns:
@@ -88,8 +89,12 @@ class LiveContentWatcher:
             content = self._store.content(version)
         except (ContentInvalid, PublishError) as error:
             self._rejected = version
-            logger.error("published version %s cannot be used, still serving %s: %s",
-                         version[:SHORT], self._label(), error)
+            logger.error(
+                "published version %s cannot be used, still serving %s: %s",
+                version[:SHORT],
+                self._label(),
+                error,
+            )
             return self._content
         logger.info("live content is now version %s (was %s)", version[:SHORT], self._label())
         self._content = content

@@ -16,7 +16,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -37,7 +36,7 @@ class Question:
 
     text: str
     lang: str
-    expected: Optional[str]
+    expected: str | None
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Scored:
     """A question with the best entry found and its confidence (``FaqMatch.confidence``)."""
 
     question: Question
-    best: Optional[str]
+    best: str | None
     score: float
 
 
@@ -80,11 +79,17 @@ def load_questions(path: Path = PARAPHRASES) -> list[Question]:
     """Reads the paraphrases (with their entry ids) and the unrelated questions."""
     with open(path, encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    questions = [Question(text, lang, entry_id)
-                 for entry_id, langs in data["paraphrases"].items()
-                 for lang in ("zh", "ko") for text in langs.get(lang) or []]
-    questions += [Question(text, lang, None)
-                  for lang in ("zh", "ko") for text in data["unrelated"].get(lang) or []]
+    questions = [
+        Question(text, lang, entry_id)
+        for entry_id, langs in data["paraphrases"].items()
+        for lang in ("zh", "ko")
+        for text in langs.get(lang) or []
+    ]
+    questions += [
+        Question(text, lang, None)
+        for lang in ("zh", "ko")
+        for text in data["unrelated"].get(lang) or []
+    ]
     return questions
 
 
@@ -95,8 +100,9 @@ def score_questions(content: Content, questions: Sequence[Question]) -> list[Sco
     for question in questions:
         matches = index.search(question.text, limit=1)
         best = matches[0] if matches else None
-        scored.append(Scored(question, best.entry.id if best else None,
-                             best.confidence if best else 0.0))
+        scored.append(
+            Scored(question, best.entry.id if best else None, best.confidence if best else 0.0)
+        )
     return scored
 
 
@@ -139,8 +145,10 @@ def format_table(metrics: Sequence[Metrics], marked: float) -> list[str]:
     lines = ["threshold  precision  recall     F1  answered  right  unrelated-answered"]
     for m in metrics:
         mark = "  <- chosen" if abs(m.threshold - marked) < 1e-9 else ""
-        lines.append(f"{m.threshold:9.2f}  {m.precision:9.3f}  {m.recall:6.3f}  {m.f1:5.3f}  "
-                     f"{m.answered:8d}  {m.correct:5d}  {m.unrelated_answered:18d}{mark}")
+        lines.append(
+            f"{m.threshold:9.2f}  {m.precision:9.3f}  {m.recall:6.3f}  {m.f1:5.3f}  "
+            f"{m.answered:8d}  {m.correct:5d}  {m.unrelated_answered:18d}{mark}"
+        )
     return lines
 
 
@@ -149,22 +157,31 @@ def run_faq(content_dir: Path, path: Path) -> int:
     scored = score_questions(load_content(content_dir), load_questions(path))
     metrics = [evaluate(scored, t) for t in THRESHOLDS]
     chosen = choose(metrics)
-    print(f"{sum(1 for s in scored if s.question.expected)} paraphrases, "
-          f"{sum(1 for s in scored if not s.question.expected)} unrelated questions")
+    print(
+        f"{sum(1 for s in scored if s.question.expected)} paraphrases, "
+        f"{sum(1 for s in scored if not s.question.expected)} unrelated questions"
+    )
     print("\n".join(format_table(metrics, chosen.threshold)))
-    print(f"\nchosen threshold {chosen.threshold:.2f} (best recall with precision >= "
-          f"{TARGET_PRECISION}); FALLBACK_MATCH_THRESHOLD is {FALLBACK_MATCH_THRESHOLD:.2f}")
+    print(
+        f"\nchosen threshold {chosen.threshold:.2f} (best recall with precision >= "
+        f"{TARGET_PRECISION}); FALLBACK_MATCH_THRESHOLD is {FALLBACK_MATCH_THRESHOLD:.2f}"
+    )
     for lang in ("zh", "ko"):
         part = evaluate([s for s in scored if s.question.lang == lang], FALLBACK_MATCH_THRESHOLD)
         print(f"  {lang}: precision {part.precision:.3f}  recall {part.recall:.3f}")
     for number, m in enumerate(two_fold(scored), start=1):
-        print(f"two-fold, half {number}: threshold {m.threshold:.2f} -> precision "
-              f"{m.precision:.3f}, recall {m.recall:.3f}")
-    misses = [s for s in scored if s.score >= FALLBACK_MATCH_THRESHOLD
-              and s.best != s.question.expected]
+        print(
+            f"two-fold, half {number}: threshold {m.threshold:.2f} -> precision "
+            f"{m.precision:.3f}, recall {m.recall:.3f}"
+        )
+    misses = [
+        s for s in scored if s.score >= FALLBACK_MATCH_THRESHOLD and s.best != s.question.expected
+    ]
     for s in misses:
-        print(f"  wrong: {s.question.text!r} -> {s.best} ({s.score:.2f}), "
-              f"expected {s.question.expected}")
+        print(
+            f"  wrong: {s.question.text!r} -> {s.best} ({s.score:.2f}), "
+            f"expected {s.question.expected}"
+        )
     return 0
 
 
@@ -197,13 +214,20 @@ def run_clusters(path: Path) -> int:
     return 0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Entry point: ``python -m bot.evaluation.faq [faq|clusters] [--content DIR] [--questions FILE]``."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: ``python -m bot.evaluation.faq [faq|clusters] [--content D] [--questions Q]``.
+
+    Returns:
+        The exit status.
+    """
     parser = argparse.ArgumentParser(prog="python -m bot.evaluation.faq", description=__doc__)
     parser.add_argument("what", nargs="?", choices=["faq", "clusters"], default="faq")
     parser.add_argument("--content", type=Path, default=Path("content"))
-    parser.add_argument("--questions", type=Path, help="the labelled questions file "
-                        f"(default {PARAPHRASES}, or {GROUPS} for clusters)")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        help=f"the labelled questions file (default {PARAPHRASES}, or {GROUPS} for clusters)",
+    )
     args = parser.parse_args(argv)
     if args.what == "clusters":
         return run_clusters(args.questions or GROUPS)

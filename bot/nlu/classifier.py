@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
-from typing import Any, Dict, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 ARRAYS_FILE = "logistic_regression.npz"
 
 
-def classifier_arrays(clf: Any) -> Dict[str, np.ndarray]:
+def classifier_arrays(clf: Any) -> dict[str, np.ndarray]:
     """The arrays that define a fitted ``LogisticRegression``.
 
     Args:
@@ -74,7 +74,7 @@ class ArrayLogisticRegressionClassifier(LogisticRegressionClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

@@ -8,7 +8,6 @@ conversation that spans midnight still reads "tomorrow" correctly.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
@@ -24,7 +23,7 @@ DATE_ENTITY = "date"
 class DateExtractor(RuleEntityExtractor):
     """Adds a `date` entity spanning the first date/time expression of a message."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Adds the date entity to each message that names a date or time."""
         now = datetime.now(TZ)
         for message in messages:

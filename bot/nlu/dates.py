@@ -14,32 +14,82 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
 
-PART_HOURS: Dict[str, Tuple[int, int]] = {
+PART_HOURS: dict[str, tuple[int, int]] = {
     "morning": (6, 12),
     "noon": (11, 14),
     "afternoon": (12, 18),
     "evening": (17, 24),
 }
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
-                "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_WEEKDAYS_ZH = {
+    "一": 0,
+    "二": 1,
+    "三": 2,
+    "四": 3,
+    "五": 4,
+    "六": 5,
+    "日": 6,
+    "天": 6,
+    "1": 0,
+    "2": 1,
+    "3": 2,
+    "4": 3,
+    "5": 4,
+    "6": 5,
+    "7": 6,
+}
 _WEEKDAYS_KO = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
 
 _REL_DAYS = {
-    "大后天": 3, "大後天": 3, "今天": 0, "今日": 0, "今儿": 0, "今兒": 0, "明天": 1,
-    "明日": 1, "明儿": 1, "明兒": 1, "后天": 2, "後天": 2, "昨天": -1,
-    "오늘": 0, "금일": 0, "내일": 1, "낼": 1, "모레": 2, "글피": 3, "어제": -1,
+    "大后天": 3,
+    "大後天": 3,
+    "今天": 0,
+    "今日": 0,
+    "今儿": 0,
+    "今兒": 0,
+    "明天": 1,
+    "明日": 1,
+    "明儿": 1,
+    "明兒": 1,
+    "后天": 2,
+    "後天": 2,
+    "昨天": -1,
+    "오늘": 0,
+    "금일": 0,
+    "내일": 1,
+    "낼": 1,
+    "모레": 2,
+    "글피": 3,
+    "어제": -1,
 }
 # Words that name a day and a part of it at once.
-_DAY_PARTS = {"今晚": (0, "evening"), "今早": (0, "morning"), "明晚": (1, "evening"),
-              "明早": (1, "morning"), "오늘밤": (0, "evening"), "내일밤": (1, "evening")}
+_DAY_PARTS = {
+    "今晚": (0, "evening"),
+    "今早": (0, "morning"),
+    "明晚": (1, "evening"),
+    "明早": (1, "morning"),
+    "오늘밤": (0, "evening"),
+    "내일밤": (1, "evening"),
+}
 _PARTS = {
     "morning": "上午|早上|早晨|清晨|上半天|오전|아침",
     "noon": "中午|午间|午間|점심",
@@ -48,24 +98,49 @@ _PARTS = {
 }
 _CN_NUM = "[一二三四五六七八九十两〇零]{1,3}"
 
-_PATTERNS: List[Tuple[str, "re.Pattern[str]"]] = [
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(r"(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?:\s*[日号號])?")),
-    ("md", re.compile(r"(?<!\d)(\d{1,2})\s*(?:月|월|[./\-])\s*(\d{1,2})(?:\s*(?:日|号|號|일))?(?![\d:])")),
+    (
+        "md",
+        re.compile(
+            r"(?<!\d)(\d{1,2})\s*(?:月|월|[./\-])\s*(\d{1,2})(?:\s*(?:日|号|號|일))?(?![\d:])"
+        ),
+    ),
     ("md_cn", re.compile(rf"({_CN_NUM})月({_CN_NUM})[日号號]")),
     ("d", re.compile(r"(?<![\d.:/\-])(\d{1,2})\s*(?:日|号|號|일)(?!\s*(?:권|간|정|차))")),
     ("d_cn", re.compile(rf"(?<![月\d])({_CN_NUM})[号號]")),
     ("dayparts", re.compile("|".join(_DAY_PARTS))),
-    ("weekday_zh", re.compile(r"(下个?|下個|这个?|這個?|本|上个?|上個)?\s*(?:周|週|星期|礼拜|禮拜)([一二三四五六日天1-7])")),
-    ("weekday_ko", re.compile(r"(다음\s*주|담주|이번\s*주|저번\s*주)?\s*([월화수목금토일])(?:요일|욜)")),
+    (
+        "weekday_zh",
+        re.compile(
+            r"(下个?|下個|这个?|這個?|本|上个?|上個)?\s*(?:周|週|星期|礼拜|禮拜)([一二三四五六日天1-7])"
+        ),
+    ),
+    (
+        "weekday_ko",
+        re.compile(r"(다음\s*주|담주|이번\s*주|저번\s*주)?\s*([월화수목금토일])(?:요일|욜)"),
+    ),
     ("weekend", re.compile(r"(下个?|下個|这个?|這個?|本|다음|이번)?\s*(?:周末|週末|주말)")),
-    ("week", re.compile(r"(下个?|下個|这个?|這個?|本|다음|이번)\s*(?:周|週|星期|礼拜|禮拜|주)(?![一二三四五六日天1-7말]|\s*[월화수목금토일](?:요일|욜))")),
+    (
+        "week",
+        re.compile(
+            r"(下个?|下個|这个?|這個?|本|다음|이번)\s*(?:周|週|星期|礼拜|禮拜|주)(?![一二三四五六日天1-7말]|\s*[월화수목금토일](?:요일|욜))"
+        ),
+    ),
     ("rel", re.compile("|".join(sorted(_REL_DAYS, key=len, reverse=True)))),
-    ("upcoming", re.compile(r"现在|現在|正在|马上|馬上|接下来|接下來|下一个|下一個|下一场|下一場|等会|待会|一会儿|지금|곧|이따|다음(?!\s*주|\s*달)")),
+    (
+        "upcoming",
+        re.compile(
+            r"现在|現在|正在|马上|馬上|接下来|接下來|下一个|下一個|下一场|下一場|等会|待会|一会儿|지금|곧|이따|다음(?!\s*주|\s*달)"
+        ),
+    ),
 ]
 _PART_RE = {part: re.compile(words) for part, words in _PARTS.items()}
-_LATIN_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2}\b|"
-                         r"\b\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
-                         re.IGNORECASE)
+_LATIN_DATE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2}\b|"
+    r"\b\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +156,7 @@ class TimeWindow:
 
     start: datetime
     end: datetime
-    part: Optional[str] = None
+    part: str | None = None
     upcoming: bool = False
 
     @property
@@ -103,17 +178,21 @@ class TimeExpression:
 def _cn_number(text: str) -> int:
     """Converts a Chinese numeral up to 99 ("二十八", "十五", "三") to an int."""
     if "十" not in text:
-        return _CN_DIGITS.get(text[-1], 0) if len(text) == 1 else int("".join(str(_CN_DIGITS[c]) for c in text))
+        return (
+            _CN_DIGITS.get(text[-1], 0)
+            if len(text) == 1
+            else int("".join(str(_CN_DIGITS[c]) for c in text))
+        )
     tens, _, ones = text.partition("十")
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
-def _day_window(day: date, days: int = 1) -> Tuple[datetime, datetime]:
+def _day_window(day: date, days: int = 1) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), TZ)
     return start, start + timedelta(days=days)
 
 
-def _nearest_date(month: int, day: int, today: date, year: Optional[int] = None) -> Optional[date]:
+def _nearest_date(month: int, day: int, today: date, year: int | None = None) -> date | None:
     """Builds a date; without a year, picks the one within half a year of today."""
     try:
         if year:
@@ -128,7 +207,7 @@ def _nearest_date(month: int, day: int, today: date, year: Optional[int] = None)
     return candidate
 
 
-def _week_offset(modifier: Optional[str]) -> int:
+def _week_offset(modifier: str | None) -> int:
     if not modifier:
         return 0
     if modifier.startswith(("下", "다음", "담")):
@@ -138,7 +217,7 @@ def _week_offset(modifier: Optional[str]) -> int:
     return 0
 
 
-def _weekday_date(today: date, weekday: int, modifier: Optional[str]) -> date:
+def _weekday_date(today: date, weekday: int, modifier: str | None) -> date:
     """Resolves "周六" (the coming Saturday, today included) or "下周一"."""
     offset = _week_offset(modifier)
     if offset == 0 and not modifier:
@@ -147,9 +226,11 @@ def _weekday_date(today: date, weekday: int, modifier: Optional[str]) -> date:
     return monday + timedelta(days=weekday)
 
 
-def _match_day(kind: str, match: "re.Match[str]", now: datetime) -> Optional[Tuple[datetime, datetime, Optional[str]]]:
+def _match_day(
+    kind: str, match: re.Match[str], now: datetime
+) -> tuple[datetime, datetime, str | None] | None:
     today = now.date()
-    part: Optional[str] = None
+    part: str | None = None
     if kind == "ymd":
         day = _nearest_date(int(match[2]), int(match[3]), today, int(match[1]))
     elif kind == "md":
@@ -169,7 +250,11 @@ def _match_day(kind: str, match: "re.Match[str]", now: datetime) -> Optional[Tup
         table = _WEEKDAYS_ZH if kind == "weekday_zh" else _WEEKDAYS_KO
         day = _weekday_date(today, table[match[2]], match[1])
     elif kind == "weekend":
-        saturday = _weekday_date(today, 5, match[1]) if today.weekday() != 6 or match[1] else today - timedelta(days=1)
+        saturday = (
+            _weekday_date(today, 5, match[1])
+            if today.weekday() != 6 or match[1]
+            else today - timedelta(days=1)
+        )
         start, end = _day_window(saturday, 2)
         return max(start, _day_window(today)[0]), end, None
     elif kind == "week":
@@ -187,14 +272,17 @@ def _match_day(kind: str, match: "re.Match[str]", now: datetime) -> Optional[Tup
     return start, end, part
 
 
-def _latin_fallback(text: str, now: datetime) -> Optional[TimeExpression]:
+def _latin_fallback(text: str, now: datetime) -> TimeExpression | None:
     match = _LATIN_DATE.search(text)
     if not match:
         return None
     import dateparser  # heavy import, needed only for this rare path
 
-    parsed = dateparser.parse(match[0], languages=["en"], settings={
-        "RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future"})
+    parsed = dateparser.parse(
+        match[0],
+        languages=["en"],
+        settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future"},
+    )
     if parsed is None:
         return None
     day = _nearest_date(parsed.month, parsed.day, now.date())
@@ -204,7 +292,7 @@ def _latin_fallback(text: str, now: datetime) -> Optional[TimeExpression]:
     return TimeExpression(match[0], match.start(), match.end(), TimeWindow(start, end))
 
 
-def find_time_expression(text: str, now: datetime) -> Optional[TimeExpression]:
+def find_time_expression(text: str, now: datetime) -> TimeExpression | None:
     """Finds and resolves the time expression in a message.
 
     Args:
@@ -216,10 +304,10 @@ def find_time_expression(text: str, now: datetime) -> Optional[TimeExpression]:
         names no date or time.
     """
     now = now.replace(tzinfo=TZ) if now.tzinfo is None else now.astimezone(TZ)
-    day_hit: Optional[Tuple[datetime, datetime, Optional[str]]] = None
-    spans: List[Tuple[int, int]] = []
+    day_hit: tuple[datetime, datetime, str | None] | None = None
+    spans: list[tuple[int, int]] = []
     upcoming = False
-    blocked: List[Tuple[int, int]] = []  # matched but not a real date ("2月30日")
+    blocked: list[tuple[int, int]] = []  # matched but not a real date ("2月30日")
     for kind, pattern in _PATTERNS:
         match = pattern.search(text)
         if match is None or any(s <= match.start() < e for s, e in spans + blocked):
@@ -261,7 +349,7 @@ def find_time_expression(text: str, now: datetime) -> Optional[TimeExpression]:
     return TimeExpression(text[lo:hi], lo, hi, TimeWindow(start, end, part, upcoming))
 
 
-def resolve_time_expression(text: str, now: datetime) -> Optional[TimeWindow]:
+def resolve_time_expression(text: str, now: datetime) -> TimeWindow | None:
     """Resolves the time expression in ``text`` to a window (see ``find_time_expression``)."""
     found = find_time_expression(text, now)
     return found.window if found else None

@@ -11,7 +11,6 @@ conversation keeps its last language.
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional
 
 ZH = "zh"
 KO = "ko"
@@ -42,7 +41,7 @@ def is_han(char: str) -> bool:
     )
 
 
-def detect_language(text: str) -> Optional[str]:
+def detect_language(text: str) -> str | None:
     """Detects whether a message is Chinese or Korean from its script.
 
     The script with more characters wins. On a tie the script of the last such
@@ -56,7 +55,7 @@ def detect_language(text: str) -> Optional[str]:
         "zh", "ko", or None when the text carries no language signal.
     """
     hangul = han = 0
-    last: Optional[str] = None
+    last: str | None = None
     for char in unicodedata.normalize("NFC", text or ""):
         if is_hangul(char):
             hangul += 1
@@ -69,7 +68,7 @@ def detect_language(text: str) -> Optional[str]:
     return KO if hangul > han else ZH
 
 
-def normalize_language_code(code: Optional[str]) -> Optional[str]:
+def normalize_language_code(code: str | None) -> str | None:
     """Maps a platform language code (Telegram's "ko-KR", Kakao's "ko") to zh/ko.
 
     Args:

@@ -7,14 +7,12 @@ language signal ("ok", "1") add nothing and leave the slot as it was.
 
 from __future__ import annotations
 
-from typing import List
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.language import detect_language
 from bot.nlu.extractor import RuleEntityExtractor
+from bot.nlu.language import detect_language
 
 LANGUAGE_ENTITY = "language"
 
@@ -23,7 +21,7 @@ LANGUAGE_ENTITY = "language"
 class LanguageDetector(RuleEntityExtractor):
     """Adds a `language` entity ("zh" or "ko") when the text shows its language."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Adds the language entity to each message that carries a language signal."""
         for message in messages:
             text = message.get(TEXT) or ""

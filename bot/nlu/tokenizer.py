@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,7 +34,7 @@ HAN, HANGUL, LATIN = "han", "hangul", "latin"
 _LATIN_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
-def _script(char: str) -> Optional[str]:
+def _script(char: str) -> str | None:
     if is_hangul(char):
         return HANGUL
     if is_han(char):
@@ -49,7 +50,7 @@ def _fold(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
-def script_runs(text: str) -> Iterator[Tuple[str, int, str]]:
+def script_runs(text: str) -> Iterator[tuple[str, int, str]]:
     """Splits text into maximal runs of one script, skipping spaces and punctuation.
 
     Args:
@@ -59,7 +60,7 @@ def script_runs(text: str) -> Iterator[Tuple[str, int, str]]:
         (script, start offset, run text) for each run of Han, Hangul or Latin characters.
     """
     start = 0
-    current: Optional[str] = None
+    current: str | None = None
     for index, char in enumerate(text):
         script = _script(_fold(char))
         if script != current:
@@ -75,7 +76,7 @@ class BilingualTokenizer(Tokenizer):
     """Tokenizes Chinese with jieba, Korean with kiwipiepy and Latin text by words."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Returns the default config (see Rasa's Tokenizer for the shared keys)."""
         return {
             "intent_tokenization_flag": False,
@@ -97,11 +98,11 @@ class BilingualTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """Python packages this component needs."""
         return ["jieba", "kiwipiepy", "opencc"]
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._kiwi: Any = None
         self._t2s: Any = None
@@ -109,7 +110,7 @@ class BilingualTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -142,8 +143,8 @@ class BilingualTokenizer(Tokenizer):
             )
         return self._kiwi
 
-    def _tokenize_hangul(self, run: str, offset: int) -> List[Token]:
-        tokens: List[Token] = []
+    def _tokenize_hangul(self, run: str, offset: int) -> list[Token]:
+        tokens: list[Token] = []
         drop = self._config["drop_korean_functional"]
         for morph in self._korean().tokenize(run):
             if drop and morph.tag.startswith(("J", "E", "X")):
@@ -153,25 +154,26 @@ class BilingualTokenizer(Tokenizer):
             tokens.append(Token(surface, start, start + len(surface), lemma=morph.form))
         return tokens
 
-    def _tokenize_han(self, run: str, offset: int) -> List[Token]:
+    def _tokenize_han(self, run: str, offset: int) -> list[Token]:
         import jieba
 
         simplified = self._simplifier().convert(run)
         if len(simplified) != len(run):  # offsets must keep pointing into the original
             simplified = run
         return [
-            Token(word, offset + begin, offset + end) for word, begin, end in jieba.tokenize(simplified)
+            Token(word, offset + begin, offset + end)
+            for word, begin, end in jieba.tokenize(simplified)
         ]
 
     @staticmethod
-    def _tokenize_latin(run: str, offset: int) -> List[Token]:
+    def _tokenize_latin(run: str, offset: int) -> list[Token]:
         folded = "".join(_fold(char) for char in run).lower()
         return [
             Token(folded[m.start() : m.end()], offset + m.start(), offset + m.end())
             for m in _LATIN_TOKEN.finditer(folded)
         ]
 
-    def split_text(self, text: str) -> List[Token]:
+    def split_text(self, text: str) -> list[Token]:
         """Splits a text into tokens, in order and with offsets into ``text``.
 
         Args:
@@ -180,7 +182,7 @@ class BilingualTokenizer(Tokenizer):
         Returns:
             The tokens; never empty for a non-empty text with letters.
         """
-        tokens: List[Token] = []
+        tokens: list[Token] = []
         for script, offset, run in script_runs(text):
             if script == HAN:
                 tokens.extend(self._tokenize_han(run, offset))
@@ -190,7 +192,7 @@ class BilingualTokenizer(Tokenizer):
                 tokens.extend(self._tokenize_latin(run, offset))
         return tokens
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenizes the attribute of a message (called by Rasa's Tokenizer.process)."""
         text = message.get(attribute) or ""
         tokens = self.split_text(text)

@@ -124,8 +124,10 @@ def write_effective_credentials(
         template = yaml.safe_load(handle) or {}
     credentials, _ = effective_credentials(template, environ)
     path = folder.write("credentials.yml", render(credentials, str(template_path)))
-    names = [channel.split(".")[1] if channel.startswith("channels.") else channel
-             for channel in credentials]
+    names = [
+        channel.split(".")[1] if channel.startswith("channels.") else channel
+        for channel in credentials
+    ]
     return path, names
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.utils.endpoints import EndpointConfig
 
@@ -30,12 +30,12 @@ class InProcessActionEndpoint(EndpointConfig):
 
     async def request(
         self,
-        method: Text = "post",
-        subpath: Optional[Text] = None,
-        content_type: Optional[Text] = "application/json",
+        method: str = "post",
+        subpath: str | None = None,
+        content_type: str | None = "application/json",
         compress: bool = False,
         **kwargs: Any,
-    ) -> Optional[Any]:
+    ) -> Any | None:
         """Runs the requested action; the JSON round trip mirrors the HTTP one."""
         call = json.loads(json.dumps(kwargs["json"]))
         return json.loads(json.dumps(await self._executor.run(call)))
@@ -71,7 +71,9 @@ async def load_agent(model: Path = DEFAULT_MODEL, log_level: str = "WARNING") ->
     return await rasa_load_agent(model_path=str(model), endpoints=endpoints)
 
 
-async def ask(agent: Any, text: str, sender: str = "cli", metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+async def ask(
+    agent: Any, text: str, sender: str = "cli", metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Sends one message through NLU, policies and actions.
 
     Args:
@@ -90,8 +92,12 @@ async def ask(agent: Any, text: str, sender: str = "cli", metadata: Optional[Dic
     await agent.handle_message(UserMessage(text, output, sender, metadata=metadata or {}))
     tracker = await agent.tracker_store.retrieve(sender)
     parse = tracker.latest_message.parse_data if tracker else {}
-    replies: List[Dict[str, Any]] = [
-        {key: value for key, value in message.items() if key != "recipient_id" and value is not None}
+    replies: list[dict[str, Any]] = [
+        {
+            key: value
+            for key, value in message.items()
+            if key != "recipient_id" and value is not None
+        }
         for message in output.messages
     ]
     return {

@@ -21,14 +21,17 @@
    time: 4.6 % of the Rasa server's CPU under load (py-spy). The classes do not
    change once imported, so the answer is remembered per type name.
 
-    python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...   (what bot.server.supervisor starts)
+    python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...
+
+(what ``python -m bot.server`` starts).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, Dict, Optional, Text
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ def _action_result_validator() -> Any:
     return validator_class(schema)
 
 
-def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     """Drop-in for ``RemoteAction._validate_action_result`` with a compiled validator.
 
     Raises:
@@ -87,9 +90,9 @@ def remembering_resolver(resolve: Callable[..., Any]) -> Callable[..., Any]:
     Only real matches are remembered: an unknown name still raises (or gives the
     default) exactly as Rasa's does.
     """
-    found: Dict[Text, Any] = {}
+    found: dict[str, Any] = {}
 
-    def resolve_by_type(type_name: Text, default: Optional[Any] = None) -> Optional[Any]:
+    def resolve_by_type(type_name: str, default: Any | None = None) -> Any | None:
         cls = found.get(type_name)
         if cls is None:
             cls = resolve(type_name, default)
@@ -107,9 +110,9 @@ def install() -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = validate_action_result
     if not getattr(Event.resolve_by_type, "_kw_remembers", False):
-        Event.resolve_by_type = staticmethod(remembering_resolver(Event.resolve_by_type))  # type: ignore[method-assign]
+        Event.resolve_by_type = staticmethod(remembering_resolver(Event.resolve_by_type))
     if getattr(MessageProcessor.__init__, "_kw_listens", False):
         return
     original = MessageProcessor.__init__
@@ -119,7 +122,7 @@ def install() -> None:
         original(self, *args, **kwargs)
 
     init._kw_listens = True  # type: ignore[attr-defined]
-    MessageProcessor.__init__ = init  # type: ignore[method-assign]
+    MessageProcessor.__init__ = init
 
 
 def main() -> None:

@@ -119,10 +119,16 @@ def plan_run(settings: Settings, environ: Mapping[str, str], folder: RunFolder) 
     endpoints, extra = choose_endpoints(settings, folder)
     if not endpoints.is_file():
         # Rasa would start without it and keep every store in memory, silently.
-        raise RefuseToStart(f"endpoints file {endpoints} not found (run from the repository"
-                            " root, or point KW_ENDPOINTS at the file).")
-    env = {"SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES), **environ, **extra,
-           "LOG_LEVEL": settings.log_level}  # Rasa's own variable follows ours
+        raise RefuseToStart(
+            f"endpoints file {endpoints} not found (run from the repository"
+            " root, or point KW_ENDPOINTS at the file)."
+        )
+    env = {
+        "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES),
+        **environ,
+        **extra,
+        "LOG_LEVEL": settings.log_level,
+    }  # Rasa's own variable follows ours
     return Plan(endpoints, credentials, child_environment(env), channels)
 
 
@@ -144,8 +150,10 @@ def _warm_up(port: int) -> None:
     for number, text in enumerate(WARM_UP_QUESTIONS):
         body = json.dumps({"sender": f"kw-warm-up-{number}", "message": text}).encode("utf-8")
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
-            headers={"Content-Type": "application/json"})
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=30):
                 pass
@@ -181,25 +189,48 @@ def _stop(processes: Sequence[subprocess.Popen]) -> None:
 
 def _start_action_server(settings: Settings, plan: Plan) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-         "--port", str(settings.actions_port), "--quiet"], env=plan.env)
+        [
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.actions_port),
+            "--quiet",
+        ],
+        env=plan.env,
+    )
 
 
 def _rasa_command(settings: Settings, plan: Plan, *mode: str) -> list[str]:
-    return [sys.executable, "-m", "bot.server.rasa_server", *mode, "--model", str(settings.model),
-            "--credentials", str(plan.credentials), "--endpoints", str(plan.endpoints)]
+    return [
+        sys.executable,
+        "-m",
+        "bot.server.rasa_server",
+        *mode,
+        "--model",
+        str(settings.model),
+        "--credentials",
+        str(plan.credentials),
+        "--endpoints",
+        str(plan.endpoints),
+    ]
 
 
 def _announce(settings: Settings, plan: Plan) -> None:
     host, port = settings.host, settings.port
     print(f"Korea Week Assistant is listening on http://{host}:{port}", flush=True)
     print(f"  actions:  http://127.0.0.1:{settings.actions_port}/webhook", flush=True)
-    stores = {REDIS_ENDPOINTS: f"Redis at {redis_location(settings.redis_url or '')}",
-              EMBEDDED_ENDPOINTS: "in memory"}.get(plan.endpoints, "as configured")
+    stores = {
+        REDIS_ENDPOINTS: f"Redis at {redis_location(settings.redis_url or '')}",
+        EMBEDDED_ENDPOINTS: "in memory",
+    }.get(plan.endpoints, "as configured")
     print(f"  stores:   {stores} ({plan.endpoints})", flush=True)
     for channel in plan.channels:
-        print(f"  channel:  {channel:<9} http://{host}:{port}/webhooks/{channel}/webhook",
-              flush=True)
+        print(
+            f"  channel:  {channel:<9} http://{host}:{port}/webhooks/{channel}/webhook", flush=True
+        )
     print("Press Ctrl-C to stop.", flush=True)
 
 
@@ -217,8 +248,15 @@ def serve(settings: Settings, plan: Plan, shell: bool) -> int:
         # Both start at once: the Rasa server only calls the action server when a
         # message comes, and each takes seconds to import (cold start, docs/benchmarks.md).
         server = subprocess.Popen(
-            [*_rasa_command(settings, plan, "run"), "--interface", settings.host,
-             "--port", str(settings.port)], env=plan.env)
+            [
+                *_rasa_command(settings, plan, "run"),
+                "--interface",
+                settings.host,
+                "--port",
+                str(settings.port),
+            ],
+            env=plan.env,
+        )
         processes.append(server)
         if not _wait_for(health, processes[0], 60):
             print("The action server did not start.", file=sys.stderr)
@@ -243,8 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the assistant until interrupted; returns the exit status."""
     quiet_third_party_warnings()
     parser = argparse.ArgumentParser(prog="python -m bot.server")
-    parser.add_argument("--shell", action="store_true",
-                        help="chat in this terminal instead of serving")
+    parser.add_argument(
+        "--shell", action="store_true", help="chat in this terminal instead of serving"
+    )
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
@@ -252,8 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 1
     if not CREDENTIALS_TEMPLATE.is_file():
-        print(f"Refusing to start: no {CREDENTIALS_TEMPLATE} here; run from the repository root"
-              " (`make run` does).", file=sys.stderr)
+        print(
+            f"Refusing to start: no {CREDENTIALS_TEMPLATE} here; run from the repository root"
+            " (`make run` does).",
+            file=sys.stderr,
+        )
         return 1
     with RunFolder.create(settings.run_dir) as folder:
         try:
@@ -262,8 +304,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Refusing to start: {error}", file=sys.stderr)
             return 1
         if settings.redis_url and not redis_answers(settings.redis_url):
-            print(f"Warning: Redis at {redis_location(settings.redis_url)} does not answer yet;"
-                  " visitors get a 'busy, please try again' reply until it does.", file=sys.stderr)
+            print(
+                f"Warning: Redis at {redis_location(settings.redis_url)} does not answer yet;"
+                " visitors get a 'busy, please try again' reply until it does.",
+                file=sys.stderr,
+            )
         return serve(settings, plan, args.shell)
 
 

@@ -32,8 +32,8 @@ from rasa.shared.core.trackers import (
 )
 
 from bot.redis_client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
-from bot.settings import KEY_NAMESPACE, namespaced
 from bot.server.lock_store import CURRENT_HOLD, fenced_set, server_identity
+from bot.settings import KEY_NAMESPACE, namespaced
 
 logger = logging.getLogger(__name__)
 

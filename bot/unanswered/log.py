@@ -19,9 +19,10 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Protocol
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +57,8 @@ class UnansweredRecord:
     user: str
     at: float
     reason: str
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
+    intent: str | None = None
+    confidence: float | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_json(self) -> str:
@@ -80,7 +81,7 @@ class UnansweredRecord:
 
 def hash_user(channel: str, user_id: str, salt: str) -> str:
     """A salted, non-reversible id for a user: HMAC-SHA256 of channel and id, 16 hex digits."""
-    message = f"{channel}:{user_id}".encode("utf-8")
+    message = f"{channel}:{user_id}".encode()
     return hmac.new(salt.encode("utf-8"), message, hashlib.sha256).hexdigest()[:16]
 
 
@@ -93,7 +94,7 @@ class UnansweredLog(Protocol):
     def add(self, record: UnansweredRecord) -> None:
         """Keeps one record."""
 
-    def since(self, start: float) -> List[UnansweredRecord]:
+    def since(self, start: float) -> list[UnansweredRecord]:
         """The records from ``start`` (Unix time) on, oldest first."""
 
 
@@ -110,14 +111,20 @@ class RedisUnansweredLog:
         clock: Unix time; tests pass a fake one.
     """
 
-    def __init__(self, client: Any, prefix: str, days: float, salt: Optional[str] = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: Any,
+        prefix: str,
+        days: float,
+        salt: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._client = client
         self.key = f"{prefix}unanswered"
         self.salt_key = f"{prefix}unanswered:salt"
         self._keep = days * _DAY
         self._fixed_salt = salt
-        self._salt: Optional[str] = None
+        self._salt: str | None = None
         self._salt_read_at = 0.0
         self._clock = clock
 
@@ -143,7 +150,7 @@ class RedisUnansweredLog:
             pipe.expire(self.key, max(1, int(self._keep)))
             pipe.execute()
 
-    def since(self, start: float) -> List[UnansweredRecord]:
+    def since(self, start: float) -> list[UnansweredRecord]:
         """The kept records from ``start`` on, oldest first."""
         start = max(start, self._clock() - self._keep)
         return _parse_all(self._client.zrangebyscore(self.key, start, "+inf"))
@@ -160,14 +167,19 @@ class FileUnansweredLog:
         clock: Unix time; tests pass a fake one.
     """
 
-    def __init__(self, path: Path, days: float, salt: Optional[str] = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path,
+        days: float,
+        salt: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.path = Path(path)
         self._keep = days * _DAY
         self._salt = salt or secrets.token_hex(16)
         self._clock = clock
         self._lock = threading.Lock()
-        self._compacted_at: Optional[float] = None
+        self._compacted_at: float | None = None
 
     def salt(self) -> str:
         """The configured salt, else this process's random one."""
@@ -185,7 +197,7 @@ class FileUnansweredLog:
                 self._compacted_at = now
                 self._compact(now - self._keep)
 
-    def since(self, start: float) -> List[UnansweredRecord]:
+    def since(self, start: float) -> list[UnansweredRecord]:
         """The kept records from ``start`` on, oldest first (unreadable lines are skipped)."""
         start = max(start, self._clock() - self._keep)
         if not self.path.exists():
@@ -213,7 +225,7 @@ def _time_of(line: str) -> float:
         return float("-inf")
 
 
-def _parse_all(lines: Any) -> List[UnansweredRecord]:
+def _parse_all(lines: Any) -> list[UnansweredRecord]:
     records = []
     for line in lines:
         if line.strip():
@@ -224,8 +236,14 @@ def _parse_all(lines: Any) -> List[UnansweredRecord]:
     return records
 
 
-def open_log(redis_url: Optional[str], prefix: str, timeout: float, days: float,
-             path: Path, salt: Optional[str]) -> UnansweredLog:
+def open_log(
+    redis_url: str | None,
+    prefix: str,
+    timeout: float,
+    days: float,
+    path: Path,
+    salt: str | None,
+) -> UnansweredLog:
     """The log for the settings: Redis when ``redis_url`` is set, else the file."""
     if redis_url:
         from bot.redis_client import connect

@@ -88,8 +88,9 @@ def cluster_texts(texts: Sequence[str], threshold: float = CLUSTER_THRESHOLD) ->
     for number in range(len(texts)):
         if count:
             similarity = (matrix[:number] @ matrix[number].T).toarray().ravel()
-            average = (np.bincount(groups[:number], weights=similarity, minlength=count)
-                       / np.bincount(groups[:number], minlength=count))
+            average = np.bincount(
+                groups[:number], weights=similarity, minlength=count
+            ) / np.bincount(groups[:number], minlength=count)
             best = int(average.argmax())
             if average[best] >= threshold:
                 groups[number] = best
@@ -99,8 +100,9 @@ def cluster_texts(texts: Sequence[str], threshold: float = CLUSTER_THRESHOLD) ->
     return [int(group) for group in groups]
 
 
-def group_questions(records: Iterable[UnansweredRecord],
-                    threshold: float = CLUSTER_THRESHOLD) -> list[QuestionGroup]:
+def group_questions(
+    records: Iterable[UnansweredRecord], threshold: float = CLUSTER_THRESHOLD
+) -> list[QuestionGroup]:
     """Groups similar questions; the most frequent group first.
 
     Args:
@@ -110,11 +112,12 @@ def group_questions(records: Iterable[UnansweredRecord],
     by_text: dict[str, list[UnansweredRecord]] = {}
     for record in records:
         by_text.setdefault(normalize_question(record.text) or record.text, []).append(record)
-    keys = sorted(by_text, key=lambda key: (-len(by_text[key]),
-                                            -max(r.at for r in by_text[key]), key))
+    keys = sorted(
+        by_text, key=lambda key: (-len(by_text[key]), -max(r.at for r in by_text[key]), key)
+    )
     numbers = cluster_texts(keys, threshold)
     groups: dict[int, QuestionGroup] = {}
-    for key, number in zip(keys, numbers):
+    for key, number in zip(keys, numbers, strict=True):
         if number not in groups:
             groups[number] = QuestionGroup(representative=by_text[key][-1].text)
         for record in by_text[key]:
@@ -122,8 +125,9 @@ def group_questions(records: Iterable[UnansweredRecord],
     return sorted(groups.values(), key=lambda g: (-g.count, -g.last_seen))
 
 
-def cluster_scores(texts: Sequence[str], labels: Sequence[str],
-                   thresholds: Sequence[float]) -> list[tuple[float, tuple[float, float, int]]]:
+def cluster_scores(
+    texts: Sequence[str], labels: Sequence[str], thresholds: Sequence[float]
+) -> list[tuple[float, tuple[float, float, int]]]:
     """Pairwise precision and recall of the grouping against true labels, per threshold.
 
     Returns:
@@ -155,25 +159,48 @@ def _counts(counter: Counter) -> str:
 
 def render_table(groups: Sequence[QuestionGroup]) -> list[str]:
     """The groups as text lines: count, users, languages, channels, last seen, question."""
-    lines = [f"{'count':>5}  {'users':>5}  {'languages':<12} {'channels':<18} "
-             f"{'last seen':<16}  question (and similar ones)"]
+    lines = [
+        f"{'count':>5}  {'users':>5}  {'languages':<12} {'channels':<18} "
+        f"{'last seen':<16}  question (and similar ones)"
+    ]
     for group in groups:
         others = [text for text, _ in group.texts.most_common() if text != group.representative]
-        shown = group.representative + (f"  (+{len(others)} similar: {' / '.join(others[:3])})"
-                                         if others else "")
-        lines.append(f"{group.count:>5}  {len(group.users):>5}  {_counts(group.languages):<12} "
-                     f"{_counts(group.channels):<18} {_when(group.last_seen):<16}  {shown}")
+        shown = group.representative + (
+            f"  (+{len(others)} similar: {' / '.join(others[:3])})" if others else ""
+        )
+        lines.append(
+            f"{group.count:>5}  {len(group.users):>5}  {_counts(group.languages):<12} "
+            f"{_counts(group.channels):<18} {_when(group.last_seen):<16}  {shown}"
+        )
     return lines
 
 
 def write_csv(groups: Sequence[QuestionGroup], stream: IO[Any]) -> None:
     """Writes the groups as CSV with a header row (UTF-8 text; Excel needs a BOM)."""
     writer = csv.writer(stream)
-    writer.writerow(["count", "users", "representative", "similar_questions", "languages",
-                     "channels", "reasons", "last_seen"])
+    writer.writerow(
+        [
+            "count",
+            "users",
+            "representative",
+            "similar_questions",
+            "languages",
+            "channels",
+            "reasons",
+            "last_seen",
+        ]
+    )
     for group in groups:
         similar = [text for text, _ in group.texts.most_common() if text != group.representative]
-        writer.writerow([group.count, len(group.users), group.representative,
-                         " | ".join(similar), _counts(group.languages),
-                         _counts(group.channels), _counts(group.reasons),
-                         _when(group.last_seen)])
+        writer.writerow(
+            [
+                group.count,
+                len(group.users),
+                group.representative,
+                " | ".join(similar),
+                _counts(group.languages),
+                _counts(group.channels),
+                _counts(group.reasons),
+                _when(group.last_seen),
+            ]
+        )

@@ -75,7 +75,7 @@ class CollectingOutput(OutputChannel):
         self._channel_name = channel_name
         self.messages: list[BotMessage] = []
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The platform name, so domain responses with ``channel: <name>`` apply."""
         return self._channel_name
 
@@ -148,8 +148,12 @@ class MessageGuard:
         SettingsError: When ``KW_RATE_LIMIT`` or ``KW_REDIS_PREFIX`` is unusable.
     """
 
-    def __init__(self, limiter: RateLimiter | None = None, timeout: float | None = None,
-                 settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter | None = None,
+        timeout: float | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self._limiter = limiter
         self._settings = settings or get_settings()
         self.timeout = timeout

@@ -191,7 +191,9 @@ class RedisStore:
         """Stores ``value`` only if ``key`` is absent (SET NX PX); tells whether it was."""
         _check_ttl(ttl)
         raw = json.dumps(value, ensure_ascii=False)
-        stored = await self._run(lambda: self._client.set(self._key(key), raw, nx=True, px=_millis(ttl)))
+        stored = await self._run(
+            lambda: self._client.set(self._key(key), raw, nx=True, px=_millis(ttl))
+        )
         return bool(stored)
 
     async def get(self, key: str) -> Any:
@@ -226,8 +228,9 @@ def create_store(settings: Settings | None = None) -> KeyValueStore:
     settings = settings or get_settings()
     if settings.redis_url:
         logger.info("Channel state is kept in Redis")
-        return RedisStore.from_url(settings.redis_url, settings.redis_prefix,
-                                   settings.redis_timeout)
+        return RedisStore.from_url(
+            settings.redis_url, settings.redis_prefix, settings.redis_timeout
+        )
     logger.info("Channel state is kept in memory (set REDIS_URL to share it)")
     return MemoryStore()
 

@@ -1,8 +1,9 @@
 """Sending to Telegram within its flood limits.
 
 ``RateLimiter`` spaces messages to one per second per chat, after a short burst
-(a turn's two or three messages go out together), and 30 per second overall; ``Sender`` makes the Bot API call through python-telegram-bot, waits out
-a 429 (``RetryAfter``) and tries again. A message Telegram refuses for good
+(a turn's two or three messages go out together), and 30 per second overall;
+``Sender`` makes the Bot API call through python-telegram-bot, waits out a 429
+(``RetryAfter``) and tries again. A message Telegram refuses for good
 (``Forbidden``: the user blocked the bot; ``BadRequest``) is logged and skipped;
 network failures propagate, so the webhook answers 500 and Telegram retries.
 """

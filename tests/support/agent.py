@@ -1,0 +1,84 @@
+"""Running actions and the whole assistant in tests, and checking the language of replies."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: Iterable[dict[str, Any]] = (),
+    language: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Tracker:
+    """Builds a tracker whose latest message is ``text`` with the given parse."""
+    return Tracker(
+        sender_id="test",
+        slots={"language": language},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": list(entities),
+            "metadata": metadata or {},
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: str) -> dict[str, Any]:
+    """An entity as the NLU pipeline outputs it."""
+    return {"entity": name, "value": value, "start": 0, "end": 1}
+
+
+def run_action(action: Any, tracker: Tracker) -> tuple:
+    """Runs an action; returns (messages, events)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def ask(
+    agent_and_loop, text: str, sender: str = "t", metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Sends one message through the whole assistant; returns bot.server.inprocess.ask's result."""
+    from bot.server.inprocess import ask as ask_async
+
+    loaded, loop = agent_and_loop
+    return loop.run_until_complete(ask_async(loaded, text, sender=sender, metadata=metadata))
+
+
+def reply_texts(result: dict[str, Any]) -> list[str]:
+    """The texts of the bot's replies (button titles included)."""
+    texts = []
+    for reply in result["replies"]:
+        if reply.get("text"):
+            texts.append(reply["text"])
+        texts.extend(button["title"] for button in reply.get("buttons") or [])
+    return texts
+
+
+def assert_language(text: str, lang: str) -> None:
+    """Fails unless ``text`` is written in ``lang`` and does not mix in the other language.
+
+    Chinese replies may contain no Hangul. Korean replies must be mostly Hangul; a
+    few Han characters are allowed, as Korean writes names with Hanja in brackets
+    ("연행로(燕行路)").
+    """
+    from bot.nlu.language import is_han, is_hangul
+
+    hangul = sum(map(is_hangul, text))
+    han = sum(map(is_han, text))
+    if lang == "zh":
+        assert hangul == 0 and han > 0, f"not a Chinese-only reply: {text!r}"
+    else:
+        assert hangul > 0 and han <= max(2, hangul // 10), f"not a Korean reply: {text!r}"

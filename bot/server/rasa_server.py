@@ -127,6 +127,9 @@ def install() -> None:
 
 def main() -> None:
     """Runs Rasa's command line (same arguments as ``rasa``) with the fixes installed."""
+    from bot.quiet import quiet_third_party_warnings
+
+    quiet_third_party_warnings()
     install()
     from rasa.__main__ import main as rasa_main
 

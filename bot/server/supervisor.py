@@ -192,7 +192,7 @@ def _start_action_server(settings: Settings, plan: Plan) -> subprocess.Popen:
         [
             sys.executable,
             "-m",
-            "rasa_sdk",
+            "bot.server.action_server",
             "--actions",
             "actions",
             "--port",
@@ -244,7 +244,8 @@ def serve(settings: Settings, plan: Plan, shell: bool) -> int:
             if not _wait_for(health, processes[0], 60):
                 print("The action server did not start.", file=sys.stderr)
                 return 1
-            return subprocess.call(_rasa_command(settings, plan, "shell"), env=plan.env)
+            shell_command = [*_rasa_command(settings, plan, "shell"), "--port", str(settings.port)]
+            return subprocess.call(shell_command, env=plan.env)
         # Both start at once: the Rasa server only calls the action server when a
         # message comes, and each takes seconds to import (cold start, docs/benchmarks.md).
         server = subprocess.Popen(

@@ -38,10 +38,12 @@ def test_ask_prints_json_with_intent_language_and_replies() -> None:
         capture_output=True,
         text=True,
         timeout=300,
-        env={"KW_NOW": "2026-11-27T10:00", "LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"},
+        env={"KW_NOW": "2026-11-27T10:00", "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout)
     assert result["intent"] == "ask_food_festival" and result["language"] == "zh"
     assert result["replies"] and all(r.get("text") for r in result["replies"])
     assert_language(result["replies"][0]["text"], "zh")
+    noise = [w for w in ("Warning:", "Slot auto-fill", "pkg_resources") if w in done.stderr]
+    assert noise == [], f"third-party warnings shown before the answer: {done.stderr[-1500:]}"

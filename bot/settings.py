@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -248,13 +250,42 @@ def _explain(error: ValidationError) -> str:
 
 
 @lru_cache(maxsize=1)
+def _from_environment() -> Settings:
+    return Settings.from_env(os.environ)
+
+
+#: Settings that replace the environment's in this context (``overridden``).
+_OVERRIDE: ContextVar[Settings | None] = ContextVar("kw_settings_override", default=None)
+
+
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first use.
 
     Raises:
         SettingsError: When a variable has a value that cannot be used.
     """
-    return Settings.from_env(os.environ)
+    return _OVERRIDE.get() or _from_environment()
+
+
+get_settings.cache_clear = _from_environment.cache_clear  # type: ignore[attr-defined]
+
+
+@contextmanager
+def overridden(**changes: Any) -> Iterator[Settings]:
+    """Runs the body (and the tasks it starts) with some settings changed.
+
+    The conversation runner uses it to play each conversation at its own clock
+    (``now=...``) through the in-process actions, without touching the environment.
+
+    Args:
+        **changes: Field names and their values for the body.
+    """
+    settings = get_settings().copy(update=changes)
+    token = _OVERRIDE.set(settings)
+    try:
+        yield settings
+    finally:
+        _OVERRIDE.reset(token)
 
 
 def environment() -> Mapping[str, str]:

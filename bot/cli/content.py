@@ -101,8 +101,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         else ""
     )
     print(
-        f"OK{sample}: {len(content.venues)} venues, {len(content.events)} events, "
-        f"{len(content.faq)} FAQ entries; version {content.version[:12]}"
+        f"OK{sample}: {len(content.venues)} venues, {len(content.hotels)} hotels, "
+        f"{len(content.events)} events, {len(content.faq)} FAQ entries; "
+        f"version {content.version[:12]}"
     )
     return 0
 

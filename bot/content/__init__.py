@@ -1,4 +1,4 @@
-"""The staff-edited content: the expo overview, venues, events and FAQ.
+"""The staff-edited content: the expo overview, venues and hotels, events and FAQ.
 
 Usage::
 
@@ -27,9 +27,12 @@ from bot.content.model import (
     Content,
     Event,
     FaqEntry,
+    Hotel,
     Location,
+    Note,
     Organiser,
     Overview,
+    Route,
     Text,
     TextList,
     Transport,
@@ -49,9 +52,12 @@ __all__ = [
     "ContentInvalid",
     "Event",
     "FaqEntry",
+    "Hotel",
     "Location",
+    "Note",
     "Organiser",
     "Overview",
+    "Route",
     "Text",
     "TextList",
     "Transport",

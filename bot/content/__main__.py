@@ -37,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     sample = " (SAMPLE data)" if content.overview.sample_data else ""
     print(
-        f"OK{sample}: {len(content.venues)} venues, {len(content.events)} events, "
+        f"OK{sample}: {len(content.venues)} venues, {len(content.hotels)} hotels, "
+        f"{len(content.events)} events, "
         f"{len(content.faq)} FAQ entries; version {content.version[:12]}"
     )
     return 0

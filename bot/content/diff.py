@@ -1,7 +1,7 @@
 """What changed between two content versions, per id and field, in words staff can read.
 
 ``diff_content`` compares two ``Content`` values: the overview field by field, and
-venues, events and FAQ entries by id (added, removed, changed with the fields that
+venues, hotels, events and FAQ entries by id (added, removed, changed with the fields that
 changed). ``ContentDiff.summary`` is the short JSON form kept in the publishing
 history; ``render_diff`` and ``render_summary`` turn them into lines of text.
 Nothing here reads files or talks to Redis.
@@ -17,7 +17,9 @@ from typing import Any
 from bot.content.model import Content
 
 #: The kinds of items compared by id, in the order they are shown.
-SECTIONS: tuple[str, ...] = ("venues", "events", "faq")
+SECTIONS: tuple[str, ...] = ("venues", "hotels", "events", "faq")
+#: Where each kind of item is written, as shown to staff.
+_FILES = {"hotels": "venues.yml (hotels)"}
 #: A one-line summary names at most this many ids per kind of change, else counts them.
 MAX_IDS_SHOWN = 6
 
@@ -134,6 +136,7 @@ def diff_content(old: Content | None, new: Content) -> ContentDiff:
             overview=(),
             sections={
                 "venues": SectionDiff(added=tuple(sorted(new.venues))),
+                "hotels": SectionDiff(added=tuple(sorted(h.id for h in new.hotels))),
                 "events": SectionDiff(added=tuple(sorted(e.id for e in new.events))),
                 "faq": SectionDiff(added=tuple(sorted(e.id for e in new.faq))),
             },
@@ -142,6 +145,7 @@ def diff_content(old: Content | None, new: Content) -> ContentDiff:
         overview=_field_changes(asdict(old.overview), asdict(new.overview)),
         sections={
             "venues": _section(old.venues.values(), new.venues.values()),
+            "hotels": _section(old.hotels, new.hotels),
             "events": _section(old.events, new.events),
             "faq": _section(old.faq, new.faq),
         },
@@ -209,7 +213,7 @@ def render_diff(diff: ContentDiff, old_label: str, new_label: str) -> list[str]:
         section = diff.sections[name]
         if not section:
             continue
-        lines.append(f"{name}.yml")
+        lines.append(_FILES.get(name, f"{name}.yml"))
         lines += [f"  + {item_id}  (added)" for item_id in section.added]
         lines += [f"  - {item_id}  (removed)" for item_id in section.removed]
         for item_id, changes in section.changed.items():

@@ -20,9 +20,9 @@ from pathlib import Path
 import yaml
 from yaml.nodes import Node
 
-from bot.content import schema
+from bot.content import places, schema
 from bot.content.errors import FILE_ORDER, ContentError, ContentInvalid
-from bot.content.model import Content, Event, FaqEntry, Overview, Venue
+from bot.content.model import Content, Event, FaqEntry, Hotel, Overview, Venue
 from bot.content.nodes import Issues
 
 #: At most this many lines with bad bytes are listed per file.
@@ -153,13 +153,19 @@ def _build(
     dates: tuple[date, date] | None = None
     venue_ids: set[str] | None = None
     venues: list[Venue] = []
+    hotels: list[Hotel] = []
     events: list[Event] = []
     faq: list[FaqEntry] = []
     if roots["overview.yml"] is not None:
         parsed = schema.parse_overview(roots["overview.yml"], issues["overview.yml"])
         overview, dates = parsed.overview, parsed.dates
     if roots["venues.yml"] is not None:
-        venues, venue_ids = schema.parse_venues(roots["venues.yml"], issues["venues.yml"])
+        parsed_places = places.parse_places(roots["venues.yml"], issues["venues.yml"])
+        venues, venue_ids, hotels = (
+            parsed_places.venues,
+            parsed_places.venue_ids,
+            parsed_places.hotels,
+        )
     if roots["events.yml"] is not None:
         events = schema.parse_events(roots["events.yml"], issues["events.yml"], venue_ids, dates)
     if roots["faq.yml"] is not None:
@@ -170,7 +176,7 @@ def _build(
     )
     if errors or overview is None:
         return None, errors
-    return Content.build(overview, venues, events, faq), errors
+    return Content.build(overview, venues, events, faq, hotels), errors
 
 
 def _read_yaml(path: Path, issues: Issues) -> Node | None:

@@ -1,8 +1,10 @@
 """The staff-edited content as immutable Python values, and the questions asked of it.
 
-The names allowed in the content files (categories, activity tags, venue ids, FAQ
-topics) are defined here once; they match ``docs/design.md`` and the NLU entity
-values. Nothing here reads files: ``bot.content.loader`` builds these objects.
+The names allowed in the content files (categories, activity tags, FAQ topics)
+and the venue ids the NLU is trained on are defined here once; they match
+``docs/design.md`` and the NLU entity values. Staff may add venues with other
+ids; events, hotels and their aliases are matched by name. Nothing here reads
+files: ``bot.content.loader`` builds these objects.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ ACTIVITIES: tuple[str, ...] = (
     "tourism_promo",
     "media_tour",
 )
+#: The venue ids the NLU entity ``venue`` knows; content may add venues with other ids.
 VENUE_IDS: tuple[str, ...] = (
     "expo_center",
     "xita",
@@ -113,6 +116,12 @@ class TextList:
     def get(self, lang: str | None) -> tuple[str, ...]:
         """Returns the texts in ``lang``; any language other than "ko" gets Chinese."""
         return self.ko if lang == "ko" else self.zh
+
+
+def _names(name: Text, aliases: TextList | None) -> tuple[str, ...]:
+    """The name in both languages, then every alias (Chinese first)."""
+    extra = (*aliases.zh, *aliases.ko) if aliases is not None else ()
+    return (name.zh, name.ko, *extra)
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,48 @@ class Venue:
     opening_hours: Text
     transport: Transport
     map_url: str | None = None
+    aliases: TextList | None = None
+    parking: Text | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Returns every name visitors may use: the name in both languages, then the aliases."""
+        return _names(self.name, self.aliases)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Directions from a hotel to one venue."""
+
+    venue: str
+    directions: Text
+
+
+@dataclass(frozen=True)
+class Hotel:
+    """A hotel where visitors stay, with directions to the venues (``routes``)."""
+
+    id: str
+    name: Text
+    address: Text
+    location: Location
+    routes: tuple[Route, ...]
+    aliases: TextList | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Returns every name visitors may use: the name in both languages, then the aliases."""
+        return _names(self.name, self.aliases)
+
+    def route_to(self, venue_id: str | None) -> Text | None:
+        """Returns the directions from this hotel to a venue, or None if there are none."""
+        return next((route.directions for route in self.routes if route.venue == venue_id), None)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A short question and answer about one event, e.g. the team size of a contest."""
+
+    questions: TextList
+    answer: Text
 
 
 @dataclass(frozen=True)
@@ -212,6 +263,15 @@ class Event:
     price: Text
     capacity: int | None = None
     registration_url: str | None = None
+    aliases: TextList | None = None
+    eligibility: Text | None = None
+    bring: Text | None = None
+    photos: Text | None = None
+    notes: tuple[Note, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """Returns every name visitors may use: the name in both languages, then the aliases."""
+        return _names(self.name, self.aliases)
 
     def matches(self, category: str | None = None, tags: Iterable[str] = ()) -> bool:
         """Tells whether the event is in ``category`` and has at least one of ``tags``.
@@ -252,15 +312,17 @@ def content_version(
     venues: Iterable[Venue],
     events: Iterable[Event],
     faq: Iterable[FaqEntry],
+    hotels: Iterable[Hotel] = (),
 ) -> str:
     """Returns the sha256 of the content in a canonical form.
 
-    Formatting, comments and the order of venues or events in the files do not
-    change it; any change of a value does.
+    Formatting, comments and the order of venues, hotels or events in the files
+    do not change it; any change of a value does.
     """
     payload = {
         "overview": asdict(overview),
         "venues": {venue.id: asdict(venue) for venue in venues},
+        "hotels": {hotel.id: asdict(hotel) for hotel in hotels},
         "events": sorted((asdict(event) for event in events), key=lambda item: item["id"]),
         "faq": [asdict(entry) for entry in faq],
     }
@@ -274,7 +336,8 @@ def content_version(
 class Content:
     """All content, checked and ready to answer questions.
 
-    Build it with ``Content.build``; ``events`` are sorted by start time.
+    Build it with ``Content.build``; ``events`` are sorted by start time,
+    ``hotels`` keep the order of the file.
     """
 
     overview: Overview
@@ -282,6 +345,7 @@ class Content:
     events: tuple[Event, ...]
     faq: tuple[FaqEntry, ...]
     version: str = field(default="")
+    hotels: tuple[Hotel, ...] = ()
 
     @classmethod
     def build(
@@ -290,22 +354,38 @@ class Content:
         venues: Iterable[Venue],
         events: Iterable[Event],
         faq: Iterable[FaqEntry],
+        hotels: Iterable[Hotel] = (),
     ) -> Content:
         """Assembles content from its parts: sorts events and computes the version."""
         venue_list = list(venues)
         event_list = sorted(events, key=lambda event: (event.start, event.end, event.id))
         faq_list = tuple(faq)
+        hotel_list = tuple(hotels)
         return cls(
             overview=overview,
             venues=MappingProxyType({venue.id: venue for venue in venue_list}),
             events=tuple(event_list),
             faq=faq_list,
-            version=content_version(overview, venue_list, event_list, faq_list),
+            version=content_version(overview, venue_list, event_list, faq_list, hotel_list),
+            hotels=hotel_list,
         )
 
     def venue(self, venue_id: str | None) -> Venue | None:
         """Returns the venue with this id, or None if there is none."""
         return self.venues.get(venue_id or "")
+
+    def hotel(self, hotel_id: str | None) -> Hotel | None:
+        """Returns the hotel with this id, or None if there is none."""
+        return next((hotel for hotel in self.hotels if hotel.id == hotel_id), None)
+
+    def event(self, event_id: str | None) -> Event | None:
+        """Returns the event with this id, or None if there is none."""
+        return next((event for event in self.events if event.id == event_id), None)
+
+    def route(self, hotel_id: str | None, venue_id: str | None) -> Text | None:
+        """Returns the directions from a hotel to a venue, or None if there are none."""
+        hotel = self.hotel(hotel_id)
+        return hotel.route_to(venue_id) if hotel is not None else None
 
     def events_between(self, start: datetime, end: datetime) -> tuple[Event, ...]:
         """Returns the events that overlap the time window ``[start, end)``.

@@ -60,7 +60,8 @@ def _name(path: str) -> str:
     return path.rsplit(".", 1)[-1] or "the file"
 
 
-def _describe(node: Node) -> str:
+def describe(node: Node) -> str:
+    """Names what a node holds, for messages: 'a list', 'empty', or its value in quotes."""
     if isinstance(node, MappingNode):
         return "a group of fields"
     if isinstance(node, SequenceNode):
@@ -70,7 +71,8 @@ def _describe(node: Node) -> str:
     return f"'{node.value}'"
 
 
-def _check_tag(node: Node, path: str, issues: Issues) -> bool:
+def check_tag(node: Node, path: str, issues: Issues) -> bool:
+    """Tells whether ``node`` has a plain YAML type; reports a special tag such as !!python."""
     if node.tag in _PLAIN_TAGS:
         return True
     shown = "!!" + node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else node.tag
@@ -100,14 +102,14 @@ def read_mapping(
         The value node of each known key that is present, or None if ``node`` is
         not a group of fields at all.
     """
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     if not isinstance(node, MappingNode):
         issues.add(
             node,
             path,
             f"{_name(path)} must be a group of fields "
-            f"({', '.join(required)}), not {_describe(node)}",
+            f"({', '.join(required)}), not {describe(node)}",
         )
         return None
     allowed = [*required, *optional]
@@ -135,13 +137,13 @@ def read_mapping(
 
 def read_sequence(node: Node, path: str, issues: Issues, min_items: int = 1) -> list[Node] | None:
     """Reads a list (lines starting with ``- ``) of at least ``min_items`` items."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     if not isinstance(node, SequenceNode):
         issues.add(
             node,
             path,
-            f"{_name(path)} must be a list (one '- ' line per item), not {_describe(node)}",
+            f"{_name(path)} must be a list (one '- ' line per item), not {describe(node)}",
         )
         return None
     if len(node.value) < min_items:
@@ -156,10 +158,10 @@ def read_sequence(node: Node, path: str, issues: Issues, min_items: int = 1) -> 
 
 def read_string(node: Node, path: str, issues: Issues, what: str = "a text") -> str | None:
     """Reads a non-empty text; numbers and yes/no are taken as written."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     if not isinstance(node, ScalarNode):
-        issues.add(node, path, f"{_name(path)} must be {what}, not {_describe(node)}")
+        issues.add(node, path, f"{_name(path)} must be {what}, not {describe(node)}")
         return None
     value = str(node.value).strip()
     if node.tag == _TAG + "null" or not value:
@@ -201,7 +203,7 @@ def read_text_list(node: Node, path: str, issues: Issues) -> TextList | None:
 
 
 def _read_languages(node: Node, path: str, issues: Issues) -> dict[str, Node] | None:
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     if isinstance(node, ScalarNode):
         issues.add(
@@ -249,6 +251,20 @@ def read_id(node: Node, path: str, issues: Issues) -> str | None:
     return value
 
 
+def read_snake_id(node: Node, path: str, issues: Issues) -> str | None:
+    """Reads an id of small letters, digits and single underscores, e.g. ``expo_center``."""
+    value = read_string(node, path, issues, "an id")
+    if value is not None and not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", value):
+        issues.add(
+            node,
+            path,
+            f"'{value}' is not a valid id; start with a small letter a-z and use only "
+            "small letters, digits and single underscores, like 'city_hall'",
+        )
+        return None
+    return value
+
+
 def read_url(node: Node, path: str, issues: Issues) -> str | None:
     """Reads a web address starting with http:// or https:// and without spaces."""
     value = read_string(node, path, issues, "a web address")
@@ -264,18 +280,18 @@ def read_url(node: Node, path: str, issues: Issues) -> str | None:
 
 def read_bool(node: Node, path: str, issues: Issues) -> bool | None:
     """Reads ``true`` or ``false``."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     value = str(node.value).strip().lower() if isinstance(node, ScalarNode) else ""
     if value in _TRUE or value in _FALSE:
         return value in _TRUE
-    issues.add(node, path, f"{_name(path)} must be true or false, not {_describe(node)}")
+    issues.add(node, path, f"{_name(path)} must be true or false, not {describe(node)}")
     return None
 
 
 def read_int(node: Node, path: str, issues: Issues, minimum: int = 0) -> int | None:
     """Reads a whole number of at least ``minimum``."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     if isinstance(node, ScalarNode) and _INT.fullmatch(node.value.strip()):
         value = int(node.value)
@@ -285,7 +301,7 @@ def read_int(node: Node, path: str, issues: Issues, minimum: int = 0) -> int | N
         node,
         path,
         f"{_name(path)} must be a whole number of at least {minimum}, "
-        f"like 200; not {_describe(node)}",
+        f"like 200; not {describe(node)}",
     )
     return None
 
@@ -294,7 +310,7 @@ def read_number(
     node: Node, path: str, issues: Issues, low: float, high: float, example: str
 ) -> float | None:
     """Reads a decimal number between ``low`` and ``high``."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     if isinstance(node, ScalarNode) and _NUMBER.fullmatch(node.value.strip()):
         value = float(node.value)
@@ -306,13 +322,13 @@ def read_number(
             f"{value} is outside the Shenyang area; {_name(path)} must be between {low} and {high}",
         )
         return None
-    issues.add(node, path, f"{_name(path)} must be a number like {example}, not {_describe(node)}")
+    issues.add(node, path, f"{_name(path)} must be a number like {example}, not {describe(node)}")
     return None
 
 
 def read_date(node: Node, path: str, issues: Issues) -> date | None:
     """Reads a calendar date written ``2026-11-26``."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     value = node.value if isinstance(node, ScalarNode) else ""
     match = _DATE.fullmatch(value.strip())
@@ -324,14 +340,14 @@ def read_date(node: Node, path: str, issues: Issues) -> date | None:
     issues.add(
         node,
         path,
-        f"{_name(path)} must be a date like 2026-11-26 (year-month-day), not {_describe(node)}",
+        f"{_name(path)} must be a date like 2026-11-26 (year-month-day), not {describe(node)}",
     )
     return None
 
 
 def read_datetime(node: Node, path: str, issues: Issues) -> datetime | None:
     """Reads a local Asia/Shanghai time written ``2026-11-27T17:00``."""
-    if not _check_tag(node, path, issues):
+    if not check_tag(node, path, issues):
         return None
     value = node.value if isinstance(node, ScalarNode) else ""
     match = _DATETIME.fullmatch(value.strip())
@@ -346,5 +362,5 @@ def read_datetime(node: Node, path: str, issues: Issues) -> datetime | None:
                 f"{value} is not a real date and time; {_name(path)} must be {DATETIME_HINT}",
             )
             return None
-    issues.add(node, path, f"{_name(path)} must be {DATETIME_HINT}, not {_describe(node)}")
+    issues.add(node, path, f"{_name(path)} must be {DATETIME_HINT}, not {describe(node)}")
     return None

@@ -1,44 +1,38 @@
 """The fields of each content file, and turning checked YAML nodes into model objects.
 
-One ``parse_*`` function per file. Each reports every problem it finds to an
-``Issues`` collector and returns only the records that are entirely valid.
-Checks that need another file (venue references, the expo dates) receive what
-they need as arguments, so each file is still checked when another one is broken.
+One ``parse_*`` function per file (``venues.yml`` is read by ``bot.content.places``).
+Each reports every problem it finds to an ``Issues`` collector and returns only
+the records that are entirely valid. Checks that need another file (venue
+references, the expo dates) receive what they need as arguments, so each file is
+still checked when another one is broken.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from yaml.nodes import Node
 
 from bot.content import nodes as n
+from bot.content import records as r
 from bot.content.model import (
     ACTIVITIES,
     CATEGORIES,
     FAQ_TOPICS,
-    VENUE_IDS,
     Contact,
     Event,
     FaqEntry,
-    Location,
+    Note,
     Organiser,
     Overview,
-    Transport,
-    Venue,
     local_timezone,
 )
 
 #: How many days before the first or after the last expo day an event may still be.
 EVENT_DATE_MARGIN = timedelta(days=2)
-#: Latitude and longitude bounds of the Shenyang municipality (WGS-84 degrees).
-LAT_RANGE = (41.2, 43.1)
-LON_RANGE = (122.4, 123.9)
-
 OVERVIEW_FIELDS = (
     "name",
     "short_name",
@@ -50,16 +44,6 @@ OVERVIEW_FIELDS = (
     "contact",
 )
 CONTACT_FIELDS = ("phone", "email", "hours")
-VENUE_FIELDS = ("id", "name", "address", "location", "opening_hours", "transport")
-TRANSPORT_FIELDS = (
-    "metro",
-    "bus",
-    "taxi",
-    "from_airport",
-    "from_north_station",
-    "from_south_station",
-    "from_shenyang_station",
-)
 EVENT_FIELDS = (
     "id",
     "name",
@@ -72,36 +56,22 @@ EVENT_FIELDS = (
     "how_to_join",
     "price",
 )
-EVENT_OPTIONAL = ("capacity", "registration_url")
+#: Optional: places, sign-up link, other names, who may attend, what to bring, photo policy, Q&A.
+EVENT_OPTIONAL = (
+    "capacity",
+    "registration_url",
+    "aliases",
+    "eligibility",
+    "bring",
+    "photos",
+    "notes",
+)
+NOTE_FIELDS = ("questions", "answer")
 FAQ_FIELDS = ("id", "topic", "questions", "answer")
 
 
-class _Fields:
-    """Reads the fields of one record, remembering whether all of them were valid."""
-
-    def __init__(
-        self, found: dict[str, Node], path: str, issues: n.Issues, required: Collection[str]
-    ) -> None:
-        self.found, self.path, self.issues = found, path, issues
-        self.ok = all(key in found for key in required)
-
-    def get(self, key: str, reader: Callable[..., Any], *args: Any) -> Any:
-        node = self.found.get(key)
-        if node is None:
-            return None
-        value = reader(node, n.join(self.path, key), self.issues, *args)
-        self.ok = self.ok and value is not None
-        return value
-
-    def node(self, key: str) -> Node | None:
-        return self.found.get(key)
-
-
 def _top_list(root: Node, key: str, issues: n.Issues) -> list[Node]:
-    top = n.read_mapping(root, "", issues, required=(key,))
-    if not top or key not in top:
-        return []
-    return n.read_sequence(top[key], key, issues) or []
+    return r.top_lists(root, issues, key).get(key, [])
 
 
 @dataclass(frozen=True)
@@ -125,7 +95,7 @@ def parse_overview(root: Node, issues: n.Issues) -> ParsedOverview:
     found = n.read_mapping(top["overview"], "overview", issues, OVERVIEW_FIELDS, ("notice",))
     if found is None:
         return ParsedOverview(None, None)
-    f = _Fields(found, "overview", issues, OVERVIEW_FIELDS)
+    f = r.Fields(found, "overview", issues, OVERVIEW_FIELDS)
     texts = {
         key: f.get(key, n.read_text)
         for key in ("name", "short_name", "description", "purpose", "notice")
@@ -160,7 +130,7 @@ def _read_contact(node: Node, path: str, issues: n.Issues) -> Contact | None:
     found = n.read_mapping(node, path, issues, CONTACT_FIELDS)
     if found is None:
         return None
-    f = _Fields(found, path, issues, CONTACT_FIELDS)
+    f = r.Fields(found, path, issues, CONTACT_FIELDS)
     phone, email = f.get("phone", n.read_string), f.get("email", n.read_string)
     hours = f.get("hours", n.read_text)
     return Contact(phone, email, hours) if f.ok else None
@@ -170,7 +140,7 @@ def _read_dates(node: Node, path: str, issues: n.Issues) -> tuple[date, date] | 
     found = n.read_mapping(node, path, issues, ("start", "end"))
     if found is None:
         return None
-    f = _Fields(found, path, issues, ("start", "end"))
+    f = r.Fields(found, path, issues, ("start", "end"))
     start, end = f.get("start", n.read_date), f.get("end", n.read_date)
     if not f.ok:
         return None
@@ -192,77 +162,11 @@ def _read_organisers(node: Node, path: str, issues: n.Issues) -> tuple[Organiser
         found = n.read_mapping(item, item_path, issues, ("name", "role"))
         if found is None:
             continue
-        f = _Fields(found, item_path, issues, ("name", "role"))
+        f = r.Fields(found, item_path, issues, ("name", "role"))
         name, role = f.get("name", n.read_text), f.get("role", n.read_text)
         if f.ok:
             organisers.append(Organiser(name=name, role=role))
     return tuple(organisers) if len(organisers) == len(items) else None
-
-
-def parse_venues(root: Node, issues: n.Issues) -> tuple[list[Venue], set[str]]:
-    """Reads ``venues.yml``.
-
-    Returns:
-        The valid venues, and the ids of all venues whose id could be read (so
-        that events at a venue with some other problem are not reported too).
-    """
-    venues: list[Venue] = []
-    seen: dict[str, int] = {}
-    for i, item in enumerate(_top_list(root, "venues", issues)):
-        path = n.join("venues", i)
-        found = n.read_mapping(item, path, issues, VENUE_FIELDS, ("map_url",))
-        if found is None:
-            continue
-        f = _Fields(found, path, issues, VENUE_FIELDS)
-        venue_id = f.get("id", n.read_choice, VENUE_IDS, "venue id")
-        if venue_id is not None and _is_duplicate(venue_id, f.node("id"), seen, path, issues):
-            f.ok = False
-        values = {key: f.get(key, n.read_text) for key in ("name", "address", "opening_hours")}
-        location = f.get("location", _read_location)
-        transport = f.get("transport", _read_transport)
-        map_url = f.get("map_url", n.read_url)
-        if f.ok:
-            venues.append(
-                Venue(
-                    id=venue_id, location=location, transport=transport, map_url=map_url, **values
-                )
-            )
-    return venues, set(seen)
-
-
-def _is_duplicate(
-    item_id: str, node: Node | None, seen: dict[str, int], path: str, issues: n.Issues
-) -> bool:
-    line = node.start_mark.line + 1 if node is not None else 0
-    if item_id in seen:
-        issues.add(
-            node,
-            n.join(path, "id"),
-            f"the id '{item_id}' is already used on line "
-            f"{seen[item_id]}; every id must be different",
-        )
-        return True
-    seen[item_id] = line
-    return False
-
-
-def _read_location(node: Node, path: str, issues: n.Issues) -> Location | None:
-    found = n.read_mapping(node, path, issues, ("lat", "lon"))
-    if found is None:
-        return None
-    f = _Fields(found, path, issues, ("lat", "lon"))
-    lat = f.get("lat", n.read_number, *LAT_RANGE, "41.80")
-    lon = f.get("lon", n.read_number, *LON_RANGE, "123.43")
-    return Location(lat=lat, lon=lon) if f.ok else None
-
-
-def _read_transport(node: Node, path: str, issues: n.Issues) -> Transport | None:
-    found = n.read_mapping(node, path, issues, TRANSPORT_FIELDS)
-    if found is None:
-        return None
-    f = _Fields(found, path, issues, TRANSPORT_FIELDS)
-    values = {key: f.get(key, n.read_text) for key in TRANSPORT_FIELDS}
-    return Transport(**values) if f.ok else None
 
 
 def parse_events(
@@ -284,9 +188,9 @@ def parse_events(
         found = n.read_mapping(item, path, issues, EVENT_FIELDS, EVENT_OPTIONAL)
         if found is None:
             continue
-        f = _Fields(found, path, issues, EVENT_FIELDS)
+        f = r.Fields(found, path, issues, EVENT_FIELDS)
         event_id = f.get("id", n.read_id)
-        if event_id is not None and _is_duplicate(event_id, f.node("id"), seen, path, issues):
+        if event_id is not None and r.is_duplicate(event_id, f.node("id"), seen, path, issues):
             f.ok = False
         texts = {
             key: f.get(key, n.read_text) for key in ("name", "description", "how_to_join", "price")
@@ -297,6 +201,10 @@ def parse_events(
         venue = f.get("venue", n.read_string, "a venue id")
         capacity = f.get("capacity", n.read_int, 1)
         registration_url = f.get("registration_url", n.read_url)
+        aliases = f.get("aliases", r.read_aliases)
+        eligibility, bring = f.get("eligibility", n.read_text), f.get("bring", n.read_text)
+        photos = f.get("photos", n.read_text)
+        notes = f.get("notes", _read_notes)
         f.ok = _check_event_times(start, end, f, dates) and f.ok
         if venue is not None and venue_ids is not None and venue not in venue_ids:
             hint = difflib.get_close_matches(venue, sorted(venue_ids), n=1)
@@ -319,10 +227,33 @@ def parse_events(
                     venue=venue,
                     capacity=capacity,
                     registration_url=registration_url,
+                    aliases=aliases,
+                    eligibility=eligibility,
+                    bring=bring,
+                    photos=photos,
+                    notes=notes or (),
                     **texts,
                 )
             )
     return events
+
+
+def _read_notes(node: Node, path: str, issues: n.Issues) -> tuple[Note, ...] | None:
+    """Reads an event's short Q&A: a list of ``{questions: {zh: [...], ko: [...]}, answer}``."""
+    items = n.read_sequence(node, path, issues)
+    if items is None:
+        return None
+    notes: list[Note] = []
+    for i, item in enumerate(items):
+        item_path = n.join(path, i)
+        found = n.read_mapping(item, item_path, issues, NOTE_FIELDS)
+        if found is None:
+            continue
+        f = r.Fields(found, item_path, issues, NOTE_FIELDS)
+        questions, answer = f.get("questions", n.read_text_list), f.get("answer", n.read_text)
+        if f.ok:
+            notes.append(Note(questions=questions, answer=answer))
+    return tuple(notes) if len(notes) == len(items) else None
 
 
 def _read_tags(node: Node, path: str, issues: n.Issues) -> tuple[str, ...] | None:
@@ -341,7 +272,7 @@ def _read_tags(node: Node, path: str, issues: n.Issues) -> tuple[str, ...] | Non
 
 
 def _check_event_times(
-    start: datetime | None, end: datetime | None, f: _Fields, dates: tuple[date, date] | None
+    start: datetime | None, end: datetime | None, f: r.Fields, dates: tuple[date, date] | None
 ) -> bool:
     ok = True
     if start is not None and end is not None and end <= start:
@@ -379,9 +310,9 @@ def parse_faq(root: Node, issues: n.Issues) -> list[FaqEntry]:
         found = n.read_mapping(item, path, issues, FAQ_FIELDS)
         if found is None:
             continue
-        f = _Fields(found, path, issues, FAQ_FIELDS)
+        f = r.Fields(found, path, issues, FAQ_FIELDS)
         entry_id = f.get("id", n.read_id)
-        if entry_id is not None and _is_duplicate(entry_id, f.node("id"), seen, path, issues):
+        if entry_id is not None and r.is_duplicate(entry_id, f.node("id"), seen, path, issues):
             f.ok = False
         topic = f.get("topic", n.read_choice, FAQ_TOPICS, "topic")
         questions = f.get("questions", n.read_text_list)
@@ -393,20 +324,19 @@ def parse_faq(root: Node, issues: n.Issues) -> list[FaqEntry]:
     return entries
 
 
-def _unique_phrasings(f: _Fields, phrasings: dict[str, str]) -> bool:
+def _unique_phrasings(f: r.Fields, phrasings: dict[str, str]) -> bool:
     """Checks that no question phrasing of this entry is already in another entry."""
     ok = True
-    for lang_key, lang_node in f.found["questions"].value:
-        for i, item in enumerate(lang_node.value):
-            key = "".join(item.value.casefold().split()).rstrip("?？")
-            item_path = n.join(n.join(n.join(f.path, "questions"), lang_key.value), i)
-            owner = phrasings.setdefault(key, f.path)
-            if owner != f.path:
-                f.issues.add(
-                    item,
-                    item_path,
-                    f"the question '{item.value.strip()}' is also "
-                    f"in {owner}; keep it in one entry only",
-                )
-                ok = False
+    questions = f.found["questions"]
+    for _, item_path, item in r.text_list_items(questions, n.join(f.path, "questions")):
+        key = r.comparable(str(item.value)).rstrip("?？")
+        owner = phrasings.setdefault(key, f.path)
+        if owner != f.path:
+            f.issues.add(
+                item,
+                item_path,
+                f"the question '{str(item.value).strip()}' is also "
+                f"in {owner}; keep it in one entry only",
+            )
+            ok = False
     return ok

@@ -139,6 +139,8 @@ def test_every_kind_of_mistake_has_a_broken_sample() -> None:
         "wrong_type",
         "non_utf8",
         "multiple",
+        "bad_event_details",
+        "bad_hotels",
     } <= set(CASES)
 
 
@@ -163,11 +165,86 @@ def test_broken_sample_reports_exactly_the_marked_problems(tmp_path: Path, case:
         ("wrong_type", "events[0].tags", "must be a list"),
         ("non_utf8", "", "Save it again as UTF-8"),
         ("multiple", "events[0].description", "'!!python/object/apply:os.system' is not allowed"),
+        ("multiple", "venues[1].id", "single underscores, like 'city_hall'"),
+        ("bad_event_details", "events[0].aliases.zh[2]", "'开幕' is listed twice"),
+        ("bad_event_details", "events[0].eligibility", "needs a Chinese and a Korean text"),
+        ("bad_event_details", "events[0].bring.ko", "Korean text (ko) is missing"),
+        ("bad_event_details", "events[1].notes[0].answer", "'answer' is missing"),
+        ("bad_event_details", "events[1].notes[1].questions.ko[0]", "ko[0] is empty"),
+        ("bad_event_details", "events[2].notes", "must be a list"),
+        ("bad_hotels", "venues[0].aliases", "needs a Chinese and a Korean text"),
+        ("bad_hotels", "hotels[0].id", "'xita' is already the id of a venue"),
+        ("bad_hotels", "hotels[1].id", "single underscores"),
+        ("bad_hotels", "hotels[1].location.lat", "outside the Shenyang area"),
+        ("bad_hotels", "hotels[1].routes.expo_centre", "Did you mean 'expo_center'?"),
+        ("bad_hotels", "hotels[2].routes", "routes is empty"),
+        ("bad_hotels", "hotels[3].id", "already used on line"),
+        ("bad_hotels", "hotels[3].routes.xita", "'xita' is written twice"),
     ],
 )
 def test_messages_are_plain_words(tmp_path: Path, case: str, field: str, words: str) -> None:
     errors = check_content(build_case(tmp_path, case))
     assert any(e.field == field and words in e.message for e in errors), errors
+
+
+def test_optional_fields_are_read_into_the_model(tmp_path: Path) -> None:
+    content = load_content(build_case(tmp_path))
+    xita = content.venues["xita"]
+    assert xita.aliases is not None and xita.aliases.ko == ("서탑", "시타 거리")
+    assert xita.parking is not None and xita.parking.get("ko") == "주차 어려움"
+    assert content.venues["expo_center"].aliases is None
+    assert content.venues["expo_center"].parking is None
+    [hotel] = content.hotels
+    assert hotel.id == "forum_hotel_area" and hotel.names()[:3] == (
+        "青年大街酒店",
+        "칭녠다제 호텔",
+        "青年大街",
+    )
+    assert [route.venue for route in hotel.routes] == ["xita", "expo_center"]
+    assert content.route("forum_hotel_area", "xita").zh == "打车15分钟"  # type: ignore[union-attr]
+    food = content.event("food-festival-1126")
+    assert food is not None and food.aliases is not None and "西塔美食节" in food.names()
+    assert (food.eligibility.zh, food.bring.ko, food.photos.zh) == (  # type: ignore[union-attr]
+        "不限年龄",
+        "현금이나 모바일 결제",
+        "可以拍照",
+    )
+    [note] = food.notes
+    assert note.questions.get("ko") == ("할랄 음식 있어요?",) and note.answer.zh == "有清真摊位"
+    opening = content.event("opening-ceremony")
+    assert opening is not None and opening.notes == () and opening.photos is None
+
+
+def test_a_new_venue_id_needs_no_code_change(tmp_path: Path) -> None:
+    folder = build_case(tmp_path)
+    venues = folder / "venues.yml"
+    text = venues.read_text(encoding="utf-8")
+    xita = text[text.index("  - id: xita") : text.index("hotels:")]
+    venues.write_text(
+        text.replace("hotels:", xita.replace("id: xita", "id: city_hall_2") + "hotels:"),
+        encoding="utf-8",
+    )
+    events = folder / "events.yml"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("venue: xita", "venue: city_hall_2"),
+        encoding="utf-8",
+    )
+    content = load_content(folder)
+    assert "city_hall_2" in content.venues
+    assert content.event("food-festival-1126").venue == "city_hall_2"  # type: ignore[union-attr]
+
+
+def test_faq_questions_with_an_extra_language_are_reported_not_crashed(tmp_path: Path) -> None:
+    folder = build_case(tmp_path)
+    faq = folder / "faq.yml"
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace(
+            '      ko: ["와이파이 있어요?"]', '      ko: ["와이파이 있어요?"]\n      en: wifi?'
+        ),
+        encoding="utf-8",
+    )
+    errors = check_content(folder)
+    assert [(e.file, e.line, e.field) for e in errors] == [("faq.yml", 8, "faq[0].questions.en")]
 
 
 def test_load_content_raises_with_all_problems_of_all_files(tmp_path: Path) -> None:
@@ -282,7 +359,7 @@ def test_version_changes_when_a_value_changes(tmp_path: Path) -> None:
 
 def test_command_line_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(CONTENT)]) == 0
-    assert capsys.readouterr().out.startswith("OK (SAMPLE data): 7 venues")
+    assert capsys.readouterr().out.startswith("OK (SAMPLE data): 7 venues, 0 hotels, ")
     assert main([str(build_case(tmp_path, "end_before_start"))]) == 1
     assert "events.yml:8: events[0].end: the end" in capsys.readouterr().out
     assert main(["a", "b"]) == 2

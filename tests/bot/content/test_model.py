@@ -22,9 +22,12 @@ from bot.content.model import (
     Content,
     Event,
     FaqEntry,
+    Hotel,
     Location,
+    Note,
     Organiser,
     Overview,
+    Route,
     Text,
     TextList,
     Transport,
@@ -109,12 +112,29 @@ FAQ = (
     FaqEntry("wifi", "facilities", TextList(("有WiFi吗",), ("와이파이?",)), text("yes")),
     FaqEntry("hotline", "contact", TextList(("电话",), ("전화",)), text("024")),
 )
+HOTELS = (
+    Hotel(
+        id="north_station_hotel",
+        name=Text("北站酒店", "북역 호텔"),
+        address=text("address"),
+        location=Location(41.82, 123.44),
+        routes=(Route("xita", text("taxi")), Route("expo_center", text("metro 2, 9"))),
+        aliases=TextList(("北站那个酒店",), ("북역 호텔",)),
+    ),
+    Hotel(
+        id="city_hotel",
+        name=text("city"),
+        address=text("address"),
+        location=Location(41.80, 123.42),
+        routes=(Route("go_hall", text("walk")),),
+    ),
+)
 
 
 @pytest.fixture()
 def content() -> Content:
     venues = [make_venue(v) for v in ("expo_center", "xita", "go_hall", "forum_hotel")]
-    return Content.build(OVERVIEW, venues, EVENTS, FAQ)
+    return Content.build(OVERVIEW, venues, EVENTS, FAQ, HOTELS)
 
 
 def ids(events: tuple[Event, ...]) -> list[str]:
@@ -151,6 +171,36 @@ def test_venue_lookup(content: Content) -> None:
     assert content.venue("xita").name == text("xita")  # type: ignore[union-attr]
     assert content.venue("museum") is None
     assert content.venue(None) is None
+
+
+def test_hotel_and_route_lookups(content: Content) -> None:
+    assert content.hotels == HOTELS
+    assert content.hotel("city_hotel") is HOTELS[1]
+    assert content.hotel("xita") is None and content.hotel(None) is None
+    assert content.route("north_station_hotel", "expo_center") == text("metro 2, 9")
+    assert HOTELS[0].route_to("xita") == text("taxi")
+    assert content.route("north_station_hotel", "go_hall") is None
+    assert content.route("nowhere", "xita") is None
+    assert content.route("city_hotel", None) is None
+
+
+def test_names_give_the_name_in_both_languages_then_the_aliases() -> None:
+    assert HOTELS[0].names() == ("北站酒店", "북역 호텔", "北站那个酒店", "북역 호텔")
+    assert HOTELS[1].names() == ("city（中）", "city (한)")
+    venue = replace(make_venue("xita"), aliases=TextList(("西塔街",), ("서탑",)))
+    assert venue.names() == ("xita（中）", "xita (한)", "西塔街", "서탑")
+    event = replace(EVENTS[1], aliases=TextList(("开幕式", "開幕式"), ("개막식",)))
+    assert event.names()[2:] == ("开幕式", "開幕式", "개막식")
+
+
+def test_event_lookup_and_optional_details(content: Content) -> None:
+    assert content.event("opening") is EVENTS[1]
+    assert content.event("nothing") is None and content.event(None) is None
+    event = EVENTS[0]
+    assert (event.aliases, event.eligibility, event.bring, event.photos) == (None,) * 4
+    assert event.notes == ()
+    note = Note(TextList(("几个人一队",), ("몇 명이 한 팀?",)), text("3"))
+    assert replace(event, notes=(note,)).notes[0].answer.get("ko") == "3 (한)"
 
 
 def test_events_between_returns_overlapping_events_only(content: Content) -> None:
@@ -214,7 +264,7 @@ def test_faq_lookups(content: Content) -> None:
 
 def test_version_is_stable_for_equal_content(content: Content) -> None:
     venues = [make_venue(v) for v in ("forum_hotel", "go_hall", "xita", "expo_center")]
-    again = Content.build(OVERVIEW, venues, reversed(EVENTS), FAQ)
+    again = Content.build(OVERVIEW, venues, reversed(EVENTS), FAQ, reversed(HOTELS))
     assert re.fullmatch(r"[0-9a-f]{64}", content.version)
     assert again.version == content.version
 
@@ -222,8 +272,8 @@ def test_version_is_stable_for_equal_content(content: Content) -> None:
 def test_version_ignores_the_order_events_are_given_in(content: Content) -> None:
     venues = list(content.venues.values())
     assert (
-        content_version(OVERVIEW, venues, reversed(EVENTS), FAQ)
-        == content_version(OVERVIEW, venues, EVENTS, FAQ)
+        content_version(OVERVIEW, venues, reversed(EVENTS), FAQ, HOTELS)
+        == content_version(OVERVIEW, venues, EVENTS, FAQ, HOTELS)
         == content.version
     )
 
@@ -243,6 +293,27 @@ def test_version_changes_when_content_changes(content: Content, change) -> None:
     overview, events, faq = change(OVERVIEW, EVENTS, FAQ)
     venues = list(content.venues.values())
     assert Content.build(overview, venues, events, faq).version != content.version
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v, e, h: (v, (replace(e[0], aliases=TextList(("美食",), ("음식",))), *e[1:]), h),
+        lambda v, e, h: (v, (replace(e[0], photos=text("no flash")), *e[1:]), h),
+        lambda v, e, h: (
+            v,
+            (replace(e[0], notes=(Note(TextList(("q",), ("q",)), text("a")),)),) + e[1:],
+            h,
+        ),
+        lambda v, e, h: ((replace(v[0], parking=text("2000")), *v[1:]), e, h),
+        lambda v, e, h: (v, e, h[1:]),
+        lambda v, e, h: (v, e, (replace(h[0], routes=h[0].routes[:1]), *h[1:])),
+    ],
+    ids=["event-aliases", "photos", "notes", "parking", "removed-hotel", "route"],
+)
+def test_version_covers_the_optional_fields_and_hotels(content: Content, change) -> None:
+    venues, events, hotels = change(list(content.venues.values()), EVENTS, HOTELS)
+    assert Content.build(OVERVIEW, venues, events, FAQ, hotels).version != content.version
 
 
 def test_content_error_str_names_file_line_and_field() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -68,18 +69,18 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
     return tracker.latest_message.get("metadata") or {}
 
 
-def origin_entity(tracker: Tracker) -> str | None:
-    """The `origin` of the latest message, ignoring one inside a venue's name.
+def origin_entity(entities: Sequence[Mapping[str, Any]]) -> str | None:
+    """The `origin` of a message's entities, ignoring one inside a venue's name.
 
     Lookup matching finds "酒店" (origin: hotel) inside "香格里拉大酒店" (venue); there
     the visitor named a destination, not where they start from.
     """
-    entities = tracker.latest_message.get("entities") or []
     venues = [(e.get("start", 0), e.get("end", 0)) for e in entities if e.get("entity") == "venue"]
     for item in entities:
         if item.get("entity") != "origin":
             continue
         start, end = item.get("start", 0), item.get("end", 0)
         if not any(vs <= start and end <= ve and (vs, ve) != (start, end) for vs, ve in venues):
-            return item.get("value")
+            value = item.get("value")
+            return value if isinstance(value, str) else None
     return None

@@ -1,24 +1,22 @@
-"""Answers from the FAQ: tickets, facilities, contacts, media, exhibitors, tourism.
+"""Answers from the FAQ, and an honest "I don't have that information" when none fits.
 
-The intent picks the topic; within it the entry whose questions are closest to
-the message answers (bot.content.retrieval). A topic with no close entry answers with its
-first entry, which staff keep as the topic's general answer. An entry of another
-topic that fits the message confidently answers instead: entries staff add later
-have no intent of their own, so the NLU may file their questions under any topic.
+Every question is matched against every entry (bot.content.retrieval); the topic
+the NLU's intent points to only tips the balance (``TOPIC_BONUS``), so an entry
+filed under another topic still answers, and a new entry staff add is answered at
+once, without retraining. Below ``FALLBACK_MATCH_THRESHOLD`` the bot says it has
+no information on that, offers the nearest questions as buttons and the staff
+contact — never the first entry of a guessed topic.
 """
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.common import latest_intent, reply_language
-from actions.content import get_content
-from actions.unanswered import note_unanswered
+from actions.answering import Answer, Ask, text_message
 from bot.content.model import Content, FaqEntry
-from bot.content.retrieval import FaqIndex
+from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD, FaqIndex, FaqMatch
 
 INTENT_TOPICS = {
     "ask_tickets": "tickets",
@@ -27,59 +25,81 @@ INTENT_TOPICS = {
     "ask_media": "media",
     "ask_exhibitor": "exhibitor",
     "ask_tourism": "tourism",
+    "ask_transport": "transport",
+    "ask_event_overview": "overview",
 }
-# Below this similarity an entry is not "the" answer within its topic (in-topic
-# accuracy on tests/faq/paraphrases.yml is flat up to 0.1, then drops).
-TOPIC_MATCH_THRESHOLD = 0.1
-# Confidence an entry of another topic needs to answer instead (= the fallback's).
-OTHER_TOPIC_THRESHOLD = 0.16
-
-_indexes: dict[str, FaqIndex] = {}
+#: Added to the score of entries in the topic the intent points to.
+TOPIC_BONUS = 0.03
+#: How many nearest questions an "I don't know" offers.
+SUGGESTIONS = 3
+#: Longest button title (Kakao cuts quick replies at 14 characters).
+TITLE_CHARS = 14
+_KEEP = 4
+_indexes: OrderedDict[str, FaqIndex] = OrderedDict()
 
 
 def faq_index(content: Content) -> FaqIndex:
-    """Returns the FAQ index of this content version, building it once per version."""
+    """The FAQ index of a content version, built once per version (a few kept)."""
     index = _indexes.get(content.version)
     if index is None:
-        _indexes.clear()  # only the live version is ever asked for
         index = _indexes[content.version] = FaqIndex(content.faq)
+        while len(_indexes) > _KEEP:
+            _indexes.popitem(last=False)
+    else:
+        _indexes.move_to_end(content.version)
     return index
 
 
-def answer_for_topic(content: Content, topic: str, question: str) -> FaqEntry | None:
-    """The FAQ entry answering ``question`` within ``topic``, or None if the topic is empty.
+def ranked(ask: Ask, limit: int = SUGGESTIONS) -> list[FaqMatch]:
+    """The entries closest to the question, the intent's topic tipping the balance."""
+    topic = INTENT_TOPICS.get(ask.question.intent)
+    return faq_index(ask.content).search(
+        ask.question.text, limit=limit, prefer=topic, bonus=TOPIC_BONUS
+    )
 
-    An entry of another topic answers when it fits confidently (OTHER_TOPIC_THRESHOLD).
-    """
-    index = faq_index(content)
-    best = index.search(question, limit=1)
-    if best and best[0].entry.topic != topic and best[0].confidence >= OTHER_TOPIC_THRESHOLD:
-        return best[0].entry
-    matches = index.search(question, topic=topic, limit=1)
-    if matches and matches[0].score >= TOPIC_MATCH_THRESHOLD:
+
+def confident(ask: Ask) -> FaqEntry | None:
+    """The entry that answers the question, if one fits well enough."""
+    if ask.question.faq_id:
+        return ask.content.faq_entry(ask.question.faq_id)
+    matches = ranked(ask, limit=2)
+    if matches and matches[0].confidence >= FALLBACK_MATCH_THRESHOLD:
         return matches[0].entry
-    entries = content.faq_about(topic)
-    return entries[0] if entries else None
+    return None
 
 
-class ActionAnswerFaq(Action):
-    """Answers the FAQ-type intents from content/faq.yml."""
+def faq_payload(entry: FaqEntry) -> str:
+    """The payload of a button asking for one FAQ entry."""
+    return "/ask_faq" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
 
-    def name(self) -> str:
-        """Returns the action name used in domain.yml."""
-        return "action_answer_faq"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        """Sends the best FAQ answer for the intent's topic."""
-        note_unanswered(tracker)
-        lang = reply_language(tracker)
-        content = get_content()
-        topic = INTENT_TOPICS.get(latest_intent(tracker), "general")
-        entry = answer_for_topic(content, topic, tracker.latest_message.get("text") or "")
-        if entry is None:
-            dispatcher.utter_message(response="utter_default")
-        else:
-            dispatcher.utter_message(text=entry.answer.get(lang))
-        return []
+def _title(entry: FaqEntry, lang: str) -> str:
+    question = entry.questions.get(lang)[0].rstrip("?？")
+    return question if len(question) <= TITLE_CHARS else question[: TITLE_CHARS - 1] + "…"
+
+
+def compose_entry(ask: Ask, entry: FaqEntry) -> Answer:
+    """An FAQ entry's answer."""
+    context = ask.context.moved_to(topic="faq")
+    return Answer([text_message([entry.answer.get(ask.lang)])], context)
+
+
+def compose_no_info(ask: Ask) -> Answer:
+    """No information on that: the nearest questions as buttons, and the staff contact."""
+    suggestions = [m.entry for m in ranked(ask) if m.score > 0.02][:SUGGESTIONS]
+    buttons = [{"title": _title(e, ask.lang), "payload": faq_payload(e)} for e in suggestions]
+    contact = ask.content.overview.contact
+    message: dict[str, Any] = {
+        "response": "utter_no_info",
+        "phone": contact.phone,
+        "hours": contact.hours.get(ask.lang),
+    }
+    if buttons:
+        message["buttons"] = buttons
+    return Answer([message], ask.context, answered=False)
+
+
+def compose_faq(ask: Ask) -> Answer:
+    """The entry that answers the question, else "I don't have that information"."""
+    entry = confident(ask)
+    return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)

@@ -8,16 +8,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import LANGUAGE_SLOT, first_entity, reply_language
-from bot.nlu.language import SUPPORTED, normalize_language_code
+from actions.common import LANGUAGE_SLOT, reply_language
+from bot.nlu.language import SUPPORTED, normalize_language_code, requested_language
 
 
 class ActionSessionStart(Action):
-    """Starts a session, keeping the language and taking the channel's default.
+    """Starts a session, keeping only the language and taking the channel's default.
 
-    The channel's default language (WeChat: Chinese, Kakao: Korean, Telegram: the
-    user's language_code) arrives as `default_language` in the metadata of the
-    session's first message; the text of each message still decides.
+    The subject of the last session (its topic, items, venue, time, origin and the
+    lines kept for "more") is not carried over: a visitor who comes back hours later
+    starts a new conversation. The channel's default language (WeChat: Chinese,
+    Kakao: Korean, Telegram: the user's language_code) arrives as
+    `default_language` in the metadata of the session's first message; the text of
+    each message still decides.
     """
 
     def name(self) -> str:
@@ -51,7 +54,13 @@ class ActionChangeLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Sets the language slot and confirms in the new language."""
-        target = first_entity(tracker, "target_language")
+        text = tracker.latest_message.get("text") or ""
+        mentions = [
+            (str(e.get("value")), int(e.get("start", 0)), int(e.get("end", 0)))
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "target_language"
+        ]
+        target = requested_language(text, mentions)
         if target is not None and target not in SUPPORTED:
             dispatcher.utter_message(response="utter_language_unsupported")
             return []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import reply_language
 from actions.content import get_content
+from actions.context import TOPIC
 from actions.render import format_date_range
 from actions.unanswered import note_unanswered
 
@@ -45,7 +47,7 @@ class ActionAnswerOverview(Action):
             dispatcher.utter_message(
                 response="utter_sample_notice", notice=overview.notice.get(lang)
             )
-        return []
+        return [SlotSet(TOPIC, "overview")]
 
 
 class ActionHumanHandoff(Action):

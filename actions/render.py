@@ -33,6 +33,13 @@ def format_date_range(start: date, end: date, lang: str) -> str:
     return format_interval(start, end, "yMMMd", locale=locale_of(lang))
 
 
+def format_day_range(start: date, end: date, lang: str) -> str:
+    """Formats days of the programme without the year: "11月26日至12月2日" / "11월 26일~12월 2일"."""
+    if start == end:
+        return format_skeleton("MMMd", start, locale=locale_of(lang))
+    return format_interval(start, end, "MMMd", locale=locale_of(lang))
+
+
 def format_clock(moment: datetime) -> str:
     """Formats a time of day as 24-hour HH:MM (the same in both languages)."""
     return moment.strftime("%H:%M")

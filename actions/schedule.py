@@ -1,115 +1,108 @@
-"""Answers "what is on": a day, a part of a day, what comes next, or the full agenda."""
+"""Answers "what is on": a day, a part of a day, what comes next, or the whole week.
+
+Daily items (the photo exhibition) are listed once with their date range;
+sessions that have ended today are marked as over; a list longer than a page
+ends with a "more" button. A question that names a programme item ("when is the
+opening ceremony") is answered about that item, not with the week.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections import OrderedDict
+from datetime import date, timedelta
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.common import asked_window, reply_language
-from actions.content import get_content
-from actions.render import event_lines, format_date_range, format_day
-from actions.unanswered import note_unanswered
-from bot.content.model import Content, Event
+from actions.answering import Answer, Ask
+from actions.listing import Item, event_list, group_items, item_when, paginate
+from actions.render import format_date_range, format_day
+from bot.content.model import Event
 from bot.nlu.dates import TZ, TimeWindow
-from bot.settings import get_settings
+from bot.nlu.language import fold
 
 
 def window_label(window: TimeWindow, typed: str | None, lang: str) -> str:
-    """Names the window for the reply: the visitor's own words plus the date."""
+    """Names the window for the reply: the visitor's own words plus the date, said once."""
     if window.days > 1:
         last = (window.end - timedelta(microseconds=1)).date()
         span = format_date_range(window.start.date(), last, lang)
     else:
         span = format_day(window.start.date(), lang)
-    return f"{typed} ({span})" if typed and typed.strip() not in span else span
+    if not typed or fold(typed) in fold(span) or fold(span) in fold(typed):
+        return span
+    return f"{typed} ({span})"
 
 
-def agenda_by_day(content: Content, lang: str) -> str:
-    """One line per programme day listing that day's events by name."""
-    days: dict[date, list[Event]] = {}
-    for event in content.events:
-        if event.end - event.start <= timedelta(days=1):
-            days.setdefault(event.start.date(), []).append(event)
-    lines = []
+def agenda_lines(ask: Ask) -> list[str]:
+    """One line for each daily item, then one line per day with that day's items by name."""
+    separator = "、" if ask.lang == "zh" else ", "
+    items = group_items(ask.content.events)
+    daily = [item for item in items if item.daily]
+    days: OrderedDict[date, list[str]] = OrderedDict()
+    for item in items:
+        if item.daily:
+            continue
+        for day in _days(item):
+            days.setdefault(day, []).append(item.first.name.get(ask.lang))
+    lines = [
+        f"• {item_when(item, ask.lang, ask.phrases)}: {item.first.name.get(ask.lang)}"
+        for item in daily
+    ]
     for day in sorted(days):
-        separator = "、" if lang == "zh" else ", "
-        lines.append(
-            f"• {format_day(day, lang)}: {separator.join(e.name.get(lang) for e in days[day])}"
+        lines.append(f"• {format_day(day, ask.lang)}: {separator.join(days[day])}")
+    return lines
+
+
+def _days(item: Item) -> list[date]:
+    start, end = item.first.start.date(), item.first.end.date()
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def nearest_events(ask: Ask, limit: int) -> list[Event]:
+    """The events starting from now (or the window asked about); if none, the last ones."""
+    upcoming = [e for e in ask.content.events if e.end > ask.now]
+    return upcoming[:limit] if upcoming else list(ask.content.events[-limit:])
+
+
+def _listing(
+    ask: Ask, response: str, lines: list[str], **values: str
+) -> tuple[dict[str, Any], list[str]]:
+    page = paginate(lines, ask.lang, ask.phrases)
+    message: dict[str, Any] = {"response": response, "items": "\n".join(page.shown), **values}
+    if page.buttons:
+        message["buttons"] = page.buttons
+    return message, page.rest
+
+
+def compose_schedule(ask: Ask) -> Answer:
+    """The programme of the asked window, what comes next, or the whole week."""
+    window = ask.question.window
+    overview = ask.content.overview
+    dates = format_date_range(overview.start, overview.end, ask.lang)
+    context = ask.context.moved_to(topic="schedule", window=window)
+    if window is None:
+        if ask.now.date() > overview.end:
+            return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
+        message, rest = _listing(ask, "utter_schedule_overall", agenda_lines(ask), dates=dates)
+        return Answer([message], context, more=rest)
+    if window.upcoming:
+        events = [e for e in ask.content.events if e.end > window.start]
+        if not events:
+            return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
+        lines = event_list(ask.content, events, ask.lang, ask.phrases, ask.now)
+        message, rest = _listing(ask, "utter_schedule_next", lines)
+        return Answer([message], context, more=rest)
+    label = window_label(window, ask.question.typed_when, ask.lang)
+    events = list(ask.content.events_between(window.start, window.end))
+    if not events:
+        start = max(window.start, ask.now.astimezone(TZ))
+        later = [e for e in ask.content.events if e.start >= start] or nearest_events(ask, 3)
+        lines = event_list(ask.content, later[:3], ask.lang, ask.phrases, ask.now)
+        return Answer(
+            [{"response": "utter_schedule_empty", "when": label, "items": "\n".join(lines)}],
+            context,
         )
-    return "\n".join(lines)
-
-
-def nearest_events(content: Content, moment: datetime, limit: int) -> list[Event]:
-    """The events starting at or after ``moment``; if none, the last ones before it."""
-    upcoming = [e for e in content.events if e.start >= moment]
-    return upcoming[:limit] if upcoming else list(content.events[-limit:])
-
-
-class ActionAnswerSchedule(Action):
-    """Answers ask_schedule from the programme in content/events.yml."""
-
-    def name(self) -> str:
-        """Returns the action name used in domain.yml."""
-        return "action_answer_schedule"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        """Sends the events of the asked window, what comes next, or the agenda."""
-        note_unanswered(tracker)
-        lang = reply_language(tracker)
-        content = get_content()
-        now = get_settings().current_time()
-        limit = get_settings().max_items
-        overview = content.overview
-        dates = format_date_range(overview.start, overview.end, lang)
-        window = asked_window(tracker, now)
-
-        if window is None:
-            if now.date() > overview.end:
-                dispatcher.utter_message(response="utter_schedule_over", dates=dates)
-            else:
-                dispatcher.utter_message(
-                    response="utter_schedule_overall",
-                    dates=dates,
-                    items=agenda_by_day(content, lang),
-                )
-            return []
-
-        if window.upcoming:
-            events = [e for e in content.events if e.end > window.start][:limit]
-            if events:
-                dispatcher.utter_message(
-                    response="utter_schedule_next", items=event_lines(content, events, lang, limit)
-                )
-            else:
-                dispatcher.utter_message(response="utter_schedule_over", dates=dates)
-            return []
-
-        typed = next(
-            (
-                e.get("value")
-                for e in tracker.latest_message.get("entities") or []
-                if e.get("entity") == "date"
-            ),
-            None,
-        )
-        label = window_label(window, typed, lang)
-        events = list(content.events_between(window.start, window.end))
-        if events:
-            dispatcher.utter_message(
-                response="utter_schedule_day",
-                when=label,
-                items=event_lines(content, events, lang, limit, with_day=window.days > 1),
-            )
-        else:
-            nearby = nearest_events(content, max(window.start, now.astimezone(TZ)), 3)
-            dispatcher.utter_message(
-                response="utter_schedule_empty",
-                when=label,
-                items=event_lines(content, nearby, lang, 3),
-            )
-        return []
+    lines = event_list(
+        ask.content, events, ask.lang, ask.phrases, ask.now, with_day=window.days > 1
+    )
+    message, rest = _listing(ask, "utter_schedule_day", lines, when=label)
+    return Answer([message], context, more=rest)

@@ -111,15 +111,31 @@ class FaqIndex:
         )
         return [float(value) for value in combined]
 
-    def search(self, question: str, topic: str | None = None, limit: int = 3) -> list[FaqMatch]:
+    def search(
+        self,
+        question: str,
+        topic: str | None = None,
+        limit: int = 3,
+        prefer: str | None = None,
+        bonus: float = 0.0,
+    ) -> list[FaqMatch]:
         """Returns the best-matching entries, best first.
 
         Args:
             question: The visitor's message.
             topic: Only entries of this topic, or None for all.
             limit: How many entries at most.
+            prefer: A topic whose entries get ``bonus`` added to their score (the
+                topic the NLU's intent points to), so the intent and the wording
+                decide together.
+            bonus: See ``prefer``.
         """
         scores = self.scores(question)
+        if prefer is not None and bonus:
+            scores = [
+                s + bonus if e.topic == prefer and s > 0 else s
+                for s, e in zip(scores, self._entries, strict=True)
+            ]
         ranked = sorted(
             (
                 number

@@ -10,7 +10,10 @@ conversation keeps its last language.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
 ZH = "zh"
 KO = "ko"
@@ -81,3 +84,64 @@ def normalize_language_code(code: str | None) -> str | None:
         return None
     primary = code.strip().lower().replace("_", "-").split("-")[0]
     return primary if primary in SUPPORTED else None
+
+
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> Callable[[str], str]:
+    import opencc
+
+    converter: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return converter
+
+
+def fold(text: str) -> str:
+    """Folds a text for matching names: width, case, Traditional to Simplified, no spaces.
+
+    "西塔 美食節!" and "西塔美食节" fold to the same string, so do "K-POP" and "kpop",
+    and Korean with or without spaces ("시타 코리아타운", "시타코리아타운").
+    """
+    normalized = unicodedata.normalize("NFKC", text or "").casefold()
+    if any(map(is_han, normalized)):
+        normalized = _to_simplified()(normalized)
+    return _NOISE.sub("", normalized)
+
+
+# A language named right after one of these is the one the visitor wants to leave:
+# "不要韩语", "看不懂中文", "I can't read Chinese", "not Korean".
+_UNWANTED_BEFORE = re.compile(
+    r"(不要|不用|不想|别|別|不会|不會|看不懂|听不懂|聽不懂|不懂|不是|can'?t\s+read|cannot\s+read"
+    r"|don'?t\s+(speak|read|understand)|do\s+not\s+(speak|read|understand)|\bnot|\bno)"
+    r"\s*(用|说|說|讲|講|要)?\s*$",
+    re.IGNORECASE,
+)
+# ... and right before one of these: "중국어 말고", "한국어는 못 읽어요", "중국어 싫어요".
+_UNWANTED_AFTER = re.compile(
+    r"^\s*(은|는|를|을|로|으로)?\s*(말고|말구|싫어|싫|아니고|아니라|못|몰라|모르)", re.IGNORECASE
+)
+
+
+def requested_language(text: str, mentions: list[tuple[str, int, int]]) -> str | None:
+    """The language a visitor asks for, minding negation ("不要韩语，用中文" asks for Chinese).
+
+    Args:
+        text: The message.
+        mentions: The languages it names: (value, start, end) as the NLU found them.
+
+    Returns:
+        The last language named without a negation; else, when every named language
+        is one the visitor wants to leave, the other supported one; else None.
+    """
+    wanted: list[str] = []
+    unwanted: list[str] = []
+    for value, start, end in mentions:
+        negated = _UNWANTED_BEFORE.search(
+            text[max(0, start - 14) : start]
+        ) or _UNWANTED_AFTER.match(text[end : end + 8])
+        (unwanted if negated else wanted).append(value)
+    if wanted:
+        return wanted[-1]
+    others = [lang for lang in SUPPORTED if lang not in unwanted]
+    return others[0] if unwanted and len(others) == 1 else None

@@ -10,6 +10,7 @@ a phone screen unless the visitor asked for a list.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ NOT_UNDERSTOOD = frozenset({"utter_default"})
 LANGUAGE_SWITCH = frozenset(
     {"utter_language_changed_zh", "utter_language_changed_ko", "utter_language_unsupported"}
 )
-_NOT_AN_ANSWER = NO_INFO | OUT_OF_SCOPE | NOT_UNDERSTOOD
+_LINK = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ def in_language(text: str, lang: str) -> bool:
 
     Chinese texts contain no Hangul; Korean texts are mostly Hangul, with a few Han
     characters allowed for names written in Hanja or Chinese ("후이잔중신(会展中心)").
+    Links are not words: a map link may carry the venue's Chinese name.
     """
+    text = _LINK.sub("", text)
     hangul = sum(map(is_hangul, text))
     han = sum(map(is_han, text))
     if hangul == 0 and han == 0:

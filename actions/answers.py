@@ -1,0 +1,81 @@
+"""The actions that answer from the content, one per kind of question (see actions.planner)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answering import ContentAction
+from actions.common import reply_language
+from actions.context import MORE, pending_lines
+from actions.listing import paginate
+from actions.phrases import Phrases
+
+
+class ActionAnswerSchedule(ContentAction):
+    """What is on: a day, a part of a day, next, or the week."""
+
+    action_name, asked = "action_answer_schedule", "schedule"
+
+
+class ActionAnswerEvent(ContentAction):
+    """A programme item: the food festival, taekwondo, Go, forums, exhibition, concert, ..."""
+
+    action_name, asked = "action_answer_event", "event"
+
+
+class ActionAnswerVenue(ContentAction):
+    """Where a venue is: address, opening hours, parking, map."""
+
+    action_name, asked = "action_answer_venue", "venue"
+
+
+class ActionAnswerTransport(ContentAction):
+    """How to get to a venue, from the visitor's origin when known."""
+
+    action_name, asked = "action_answer_transport", "transport"
+
+
+class ActionAnswerLocation(ContentAction):
+    """Directions from a shared location."""
+
+    action_name, asked = "action_answer_location", "location"
+
+
+class ActionAnswerFaq(ContentAction):
+    """Tickets, facilities, contacts, media, exhibitors, tourism: the FAQ."""
+
+    action_name, asked = "action_answer_faq", "faq"
+
+
+class ActionFallback(ContentAction):
+    """The NLU was unsure: a named subject, a follow-up, the FAQ, or "I don't know"."""
+
+    action_name, asked = "action_fallback", "fallback"
+
+
+class ActionShowMore(Action):
+    """The next page of a long list (the "more" button)."""
+
+    def name(self) -> str:
+        """Returns the action name used in domain.yml."""
+        return "action_show_more"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Sends the next page of the lines kept, or says there is nothing more."""
+        lines = pending_lines(tracker.current_slot_values())
+        if not lines:
+            dispatcher.utter_message(response="utter_nothing_more")
+            return []
+        lang = reply_language(tracker)
+        page = paginate(lines, lang, Phrases(domain))
+        message: dict[str, Any] = {"text": "\n".join(page.shown)}
+        if page.buttons:
+            message["buttons"] = page.buttons
+        dispatcher.utter_message(**message)
+        return [SlotSet(MORE, page.rest or None)]

@@ -1,0 +1,243 @@
+"""Answers about programme items: the session asked about, the asked detail first.
+
+Which items: the ones the message names (by name or alias, or an activity),
+else the intent's category, else the ones the conversation is about. Which
+session: the one in the asked time window, else the one running now or next;
+a past session says it is over and points to the next one. The first message
+leads with what was asked (time, place, price, sign-up and link, who may come,
+photos, what to bring, the item's own Q&A notes) and then gives the essentials;
+it stays within a phone screen. Other sessions follow in a second message, daily
+items once, the rest behind a "more" button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from actions.answering import Answer, Ask, text_message
+from actions.context import EventSelector
+from actions.listing import event_list, group_items, item_line, item_when, paginate
+from actions.render import format_clock, venue_name
+from actions.screen import fit
+from bot.content.model import Event, FaqEntry
+from bot.content.retrieval import FaqIndex
+from bot.nlu.dates import TimeWindow
+
+#: Aspects answered from an event's own fields, in the order they lead an answer.
+EVENT_ASPECTS = ("when", "where", "duration", "price", "register", "eligibility", "photos", "bring")
+#: How well a question must match one of an item's notes to be answered by it.
+NOTE_THRESHOLD = 0.3
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The items a question is about, and the session to detail."""
+
+    selector: EventSelector
+    events: tuple[Event, ...]
+    window: TimeWindow | None
+
+
+def selector_for(ask: Ask, category: str | None) -> EventSelector | None:
+    """What a question is about: named items or activity, the intent's category, or the context."""
+    q = ask.question
+    if q.events:
+        return EventSelector("events", q.events)
+    if q.tags:
+        return EventSelector("tag", q.tags)
+    if q.categories:
+        return EventSelector("category", q.categories[:1])
+    if category:
+        return EventSelector("category", (category,))
+    return ask.context.event
+
+
+def resolve(ask: Ask, selector: EventSelector) -> tuple[Event, ...]:
+    """The sessions a selector stands for, by start time."""
+    content = ask.content
+    if selector.kind == "events":
+        found = [content.event(i) for i in selector.values]
+        return tuple(e for e in found if e is not None)
+    if selector.kind == "tag":
+        return content.events_in(tags=selector.values)
+    return content.events_in(category=selector.values[0])
+
+
+def select(ask: Ask, category: str | None) -> Selection | None:
+    """The items asked about and the window that narrows them; None when nothing is."""
+    selector = selector_for(ask, category)
+    if selector is None:
+        return None
+    same_subject = selector == ask.context.event
+    window = ask.question.window or (ask.context.window if same_subject else None)
+    return Selection(selector, resolve(ask, selector), window)
+
+
+def in_window(events: Sequence[Event], window: TimeWindow | None) -> list[Event]:
+    """The sessions overlapping a window (all of them without one, or for "what's next")."""
+    if window is None or window.upcoming:
+        return list(events)
+    return [e for e in events if e.start < window.end and e.end > window.start]
+
+
+def main_session(events: Sequence[Event], ask: Ask) -> Event:
+    """The session to detail: the one running now or next, else the last one."""
+    return next((e for e in events if e.end > ask.now), events[-1])
+
+
+def _note_answer(ask: Ask, event: Event) -> str | None:
+    """The answer of the item's note that fits the question, if one fits well."""
+    if not event.notes or not ask.question.text:
+        return None
+    entries = [
+        FaqEntry(f"{event.id}#{n}", "general", note.questions, note.answer)
+        for n, note in enumerate(event.notes)
+    ]
+    matches = FaqIndex(entries).search(ask.question.text, limit=1)
+    if matches and matches[0].score >= NOTE_THRESHOLD:
+        return matches[0].entry.answer.get(ask.lang)
+    return None
+
+
+def _duration(ask: Ask, event: Event) -> str:
+    hours = round((event.end - event.start).total_seconds() / 3600, 1)
+    return ask.say(
+        "utter_piece_duration",
+        start=format_clock(event.start),
+        end=format_clock(event.end),
+        hours=f"{hours:g}",
+    )
+
+
+def aspect_line(ask: Ask, event: Event, aspect: str, when: str) -> str | None:
+    """The line answering one aspect from the item's own fields; None when it has none."""
+    lang, content = ask.lang, ask.content
+    venue = content.venue(event.venue)
+    if aspect == "when":
+        return ask.say("utter_piece_when", when=when)
+    if aspect == "where":
+        address = venue.address.get(lang) if venue else ""
+        return ask.say(
+            "utter_piece_where", venue=venue_name(content, event.venue, lang), address=address
+        )
+    if aspect == "duration":
+        return _duration(ask, event)
+    if aspect == "price":
+        return ask.say("utter_piece_price", price=event.price.get(lang))
+    if aspect == "register":
+        return ask.say("utter_piece_join", join=event.how_to_join.get(lang))
+    if aspect == "eligibility":
+        if event.eligibility is None:
+            return ask.say("utter_piece_join", join=event.how_to_join.get(lang))
+        return ask.say("utter_piece_who", who=event.eligibility.get(lang))
+    if aspect == "photos" and event.photos is not None:
+        return ask.say("utter_piece_photos", photos=event.photos.get(lang))
+    if aspect == "bring" and event.bring is not None:
+        return ask.say("utter_piece_bring", bring=event.bring.get(lang))
+    return None
+
+
+def detail_lines(ask: Ask, event: Event, when: str) -> tuple[list[str], list[str], bool]:
+    """(lines answering the asked details, essential lines, whether every aspect was answered)."""
+    aspects = [a for a in ask.question.aspects if a in EVENT_ASPECTS]
+    lead: list[str] = []
+    note = _note_answer(ask, event)
+    if note:
+        lead.append(note)
+    answered_all = True
+    for aspect in aspects:
+        line = aspect_line(ask, event, aspect, when)
+        if line is None:
+            answered_all = False
+        elif line not in lead:
+            lead.append(line)
+    if "register" in aspects or "price" in aspects or "eligibility" in aspects:
+        if event.registration_url:
+            lead.append(ask.say("utter_piece_link", url=event.registration_url))
+    essentials = [aspect_line(ask, event, "when", when) or ""]
+    if "where" not in aspects:
+        place = venue_name(ask.content, event.venue, ask.lang)
+        essentials.append(ask.say("utter_piece_venue", venue=place))
+    if not aspects and not note:
+        essentials += [
+            event.description.get(ask.lang),
+            aspect_line(ask, event, "price", when) or "",
+            aspect_line(ask, event, "register", when) or "",
+        ]
+        if event.registration_url:
+            essentials.append(ask.say("utter_piece_link", url=event.registration_url))
+    return lead, [line for line in essentials if line not in lead], answered_all
+
+
+def _others(ask: Ask, selection: Selection, main: Event) -> tuple[list[dict], list[str]]:
+    """The second message: the other upcoming sessions (daily items once), and the rest."""
+    if selection.window is not None and not selection.window.upcoming:
+        return [], []
+    items = [
+        i for i in group_items(selection.events) if main not in i.events and not i.over(ask.now)
+    ]
+    if not items:
+        return [], []
+    lines = [item_line(ask.content, item, ask.lang, ask.phrases, ask.now) for item in items]
+    page = paginate(lines, ask.lang, ask.phrases, size=3)
+    header = ask.say("utter_piece_other_sessions")
+    return [text_message([header, *page.shown], page.buttons)], page.rest
+
+
+def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -> Answer:
+    """Answers about the selected items.
+
+    Args:
+        ask: The question and its context.
+        selection: The items and the window.
+        fallback: An answer line (e.g. from the FAQ) for an aspect the item has no field for.
+    """
+    sessions = in_window(selection.events, selection.window)
+    context = ask.context.moved_to(topic="event", event=selection.selector, window=selection.window)
+    if not selection.events:
+        return unknown_item(ask)
+    prefix: list[str] = []
+    if not sessions:
+        label = ask.question.typed_when or ""
+        prefix.append(ask.say("utter_piece_none_then", when=label))
+        sessions = [e for e in selection.events if e.end > ask.now] or list(selection.events)
+    main = main_session(sessions, ask)
+    series = next(i for i in group_items(selection.events) if main in i.events)
+    when = (
+        item_when(series, ask.lang, ask.phrases)
+        if series.daily and not selection.window
+        else item_when(group_items([main])[0], ask.lang, ask.phrases)
+    )
+    over = ask.say("utter_piece_over") if main.end <= ask.now else ""
+    lead, essentials, answered_all = detail_lines(ask, main, when)
+    if not answered_all and fallback:
+        lead.append(fallback)
+    head = [*prefix, f"{main.name.get(ask.lang)}{over}"]
+    following = [e for e in selection.events if e.start > main.start and e.end > ask.now]
+    tail = []
+    if over and following:
+        tail.append(
+            ask.say(
+                "utter_piece_next",
+                item=item_line(
+                    ask.content, group_items([following[0]])[0], ask.lang, ask.phrases, ask.now
+                ),
+            )
+        )
+    first = fit(lead + head + essentials + tail, keep=len(lead) + len(head))
+    others, rest = _others(ask, selection, main)
+    venue = main.venue
+    return Answer([text_message(first), *others], context.moved_to(venue=venue), more=rest)
+
+
+def unknown_item(ask: Ask) -> Answer:
+    """The named activity is not on the programme: say so and show what is on."""
+    upcoming = [e for e in ask.content.events if e.end > ask.now] or list(ask.content.events)
+    lines = event_list(ask.content, upcoming, ask.lang, ask.phrases, ask.now)
+    page = paginate(lines, ask.lang, ask.phrases)
+    message: dict[str, Any] = {"response": "utter_activity_unknown", "items": "\n".join(page.shown)}
+    if page.buttons:
+        message["buttons"] = page.buttons
+    return Answer([message], ask.context, answered=False, more=page.rest)

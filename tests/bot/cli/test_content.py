@@ -111,7 +111,10 @@ def test_invalid_content_is_refused_and_every_problem_listed(redis_mode, tmp_pat
     )
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert any(line.startswith("events.yml:308: events[14].start:") for line in lines), lines
+    concert_start = broken["events.yml"].split("\n").index("    start: 2026-11-28 19:30") + 1
+    assert any(
+        line.startswith(f"events.yml:{concert_start}: events[14].start:") for line in lines
+    ), lines
     assert any(line.startswith("faq.yml:") and "answer.ko" in line for line in lines), lines
     assert "NOT published" in captured.err and "stays live" in captured.err
     assert main(["content", "history"]) == 0

@@ -59,9 +59,29 @@ def test_changes_are_listed_per_file_id_and_field(base) -> None:
     )
 
 
+def test_hotel_changes_are_listed_under_venues_yml(base) -> None:
+    texts = with_replaced(
+        shipped_texts(), "venues.yml", "  - id: xita_hotel", "  - id: xita_guesthouse"
+    )
+    new = load_content_texts(texts)
+    diff = diff_content(base, new)
+    assert diff.summary()["hotels"] == {
+        "added": ["xita_guesthouse"],
+        "removed": ["xita_hotel"],
+        "changed": [],
+    }
+    assert render_diff(diff, "old", "new")[1:4] == [
+        "venues.yml (hotels)",
+        "  + xita_guesthouse  (added)",
+        "  - xita_hotel  (removed)",
+    ]
+    assert render_summary(diff.summary()) == "hotels: +xita_guesthouse -xita_hotel"
+
+
 def test_first_version_summary_counts_instead_of_listing(base) -> None:
     assert render_summary(diff_content(None, base).summary()) == (
-        "venues: +7 added; events: +30 added; faq: +35 added"
+        "venues: +7 added; hotels: +north_station_hotel +qingnian_street_hotel "
+        "+taiyuan_street_hotel +xita_hotel; events: +30 added; faq: +35 added"
     )
 
 

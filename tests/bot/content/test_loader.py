@@ -83,6 +83,40 @@ def test_shipped_venues_are_the_design_venues_in_shenyang(shipped) -> None:
     for venue in shipped.venues.values():
         assert 41.6 <= venue.location.lat <= 41.95, venue.id
         assert 123.2 <= venue.location.lon <= 123.6, venue.id
+        assert venue.parking is not None, venue.id
+        assert venue.aliases is not None and venue.aliases.zh and venue.aliases.ko, venue.id
+
+
+def test_shipped_hotels_lead_to_the_main_venues(shipped) -> None:
+    assert 3 <= len(shipped.hotels) <= 4
+    main = {"expo_center", "xita", "forum_hotel", "gymnasium"}
+    for hotel in shipped.hotels:
+        assert 41.6 <= hotel.location.lat <= 41.95, hotel.id
+        assert main <= {route.venue for route in hotel.routes}, hotel.id
+        assert hotel.aliases is not None, hotel.id
+    near = " ".join(hotel.name.zh + hotel.address.zh for hotel in shipped.hotels)
+    assert "北站" in near and "青年大街" in near
+
+
+def test_shipped_events_have_aliases_and_the_details_visitors_ask(shipped) -> None:
+    for event in shipped.events:
+        assert event.aliases is not None and event.aliases.zh and event.aliases.ko, event.id
+    by_id = {event.id: event for event in shipped.events}
+    opening = by_id["opening-ceremony"]
+    assert "开幕式" in opening.aliases.zh and opening.eligibility is not None  # type: ignore[union-attr]
+    assert "旅游推介会" in by_id["tourism-promotion"].aliases.zh  # type: ignore[union-attr]
+    assert "자매도시 언론 대화" in by_id["forum-trade-media-dialogue"].aliases.ko  # type: ignore[union-attr]
+    trial = by_id["taekwondo-kids-trial"]
+    assert trial.registration_url and trial.eligibility and trial.bring
+    assert "5" in trial.eligibility.zh and "12" in trial.eligibility.zh
+    assert "闪光" in by_id["friendship-concert"].photos.zh  # type: ignore[union-attr]
+    assert all(by_id[e].photos for e in by_id if e.startswith("silk-road-exhibition"))
+    for gimbap in ("food-festival-1127", "food-festival-1201"):
+        event = by_id[gimbap]
+        assert event.eligibility and len(event.notes) >= 3, gimbap
+    assert by_id["food-festival-1127"].registration_url
+    food = " ".join(note.answer.zh for e in shipped.events_in("food_festival") for note in e.notes)
+    assert "清真" in food and "素食" in food
 
 
 def test_shipped_events_cover_the_whole_plan(shipped) -> None:
@@ -359,7 +393,7 @@ def test_version_changes_when_a_value_changes(tmp_path: Path) -> None:
 
 def test_command_line_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(CONTENT)]) == 0
-    assert capsys.readouterr().out.startswith("OK (SAMPLE data): 7 venues, 0 hotels, ")
+    assert capsys.readouterr().out.startswith("OK (SAMPLE data): 7 venues, 4 hotels, ")
     assert main([str(build_case(tmp_path, "end_before_start"))]) == 1
     assert "events.yml:8: events[0].end: the end" in capsys.readouterr().out
     assert main(["a", "b"]) == 2

@@ -21,7 +21,7 @@ from actions.context import EventSelector
 from actions.listing import event_list, group_items, item_line, item_when, paginate
 from actions.render import format_clock, venue_name
 from actions.screen import fit
-from bot.content.model import Event, FaqEntry
+from bot.content.model import CATEGORIES, Event, FaqEntry
 from bot.content.retrieval import FaqIndex
 from bot.nlu.dates import TimeWindow
 
@@ -186,6 +186,23 @@ def _others(ask: Ask, selection: Selection, main: Event) -> tuple[list[dict], li
     return [text_message([header, *page.shown], page.buttons)], page.rest
 
 
+def next_of_kind(ask: Ask, main: Event, selected: Sequence[Event]) -> list[Event]:
+    """The sessions after ``main`` still to come: of the selection, else of its activity.
+
+    A visitor who named the gimbap contest's heats, now over, is pointed to the final.
+    """
+    later = [e for e in selected if e.start > main.start and e.end > ask.now]
+    if later:
+        return later
+    kinds = [tag for tag in main.tags if tag not in CATEGORIES and tag != "night_market"]
+    related = ask.content.events_in(main.category, kinds) if kinds else ()
+    return [
+        e
+        for e in related or ask.content.events_in(main.category)
+        if e.start > main.start and e.end > ask.now
+    ]
+
+
 def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -> Answer:
     """Answers about the selected items.
 
@@ -215,7 +232,7 @@ def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -
     if not answered_all and fallback:
         lead.append(fallback)
     head = [*prefix, f"{main.name.get(ask.lang)}{over}"]
-    following = [e for e in selection.events if e.start > main.start and e.end > ask.now]
+    following = next_of_kind(ask, main, selection.events)
     tail = []
     if over and following:
         tail.append(

@@ -30,11 +30,11 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        """Emits SessionStarted, carried-over slots and the default language."""
+        """Emits SessionStarted, the kept language (or the channel's default)."""
         events: list[dict[str, Any]] = [SessionStarted()]
-        for key, value in tracker.current_slot_values().items():
-            if key != "session_started_metadata" and value is not None:
-                events.append(SlotSet(key, value))
+        kept = tracker.get_slot(LANGUAGE_SLOT)
+        if kept is not None:
+            events.append(SlotSet(LANGUAGE_SLOT, kept))
         metadata = tracker.get_slot("session_started_metadata") or {}
         default = normalize_language_code(metadata.get("default_language"))
         if default and tracker.get_slot(LANGUAGE_SLOT) is None:

@@ -58,7 +58,7 @@ def _same_series(a: Event, b: Event) -> bool:
 def group_items(events: Sequence[Event]) -> list[Item]:
     """Groups the sessions of one item on consecutive days; keeps the order of first sessions."""
     items: list[list[Event]] = []
-    for event in sorted(events, key=lambda e: (e.start, e.id)):
+    for event in sorted(events, key=lambda e: e.start):  # stable: keeps the content's order
         series = next((group for group in items if _same_series(group[-1], event)), None)
         if series is not None:
             series.append(event)

@@ -123,12 +123,11 @@ def _fallback(ask: Ask) -> Answer:
                 "transport": "transport",
             }.get(topic, "schedule"),
         )
+    if not _looks_like_a_question(q.text):
+        # Noise, emoji, a stray letter: not a question the FAQ could answer.
+        return Answer([{"response": "utter_default"}], ask.context, answered=False)
     entry = confident(ask)
-    if entry is not None:
-        return compose_entry(ask, entry)
-    if _looks_like_a_question(q.text):
-        return compose_no_info(ask)
-    return Answer([{"response": "utter_default"}], ask.context, answered=False)
+    return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
 
 
 def plan(ask: Ask, asked: str) -> Answer:

@@ -34,7 +34,7 @@ def format_date_range(start: date, end: date, lang: str) -> str:
 
 
 def format_day_range(start: date, end: date, lang: str) -> str:
-    """Formats days of the programme without the year: "11月26日至12月2日" / "11월 26일~12월 2일"."""
+    """Formats programme days without the year: "11月26日至12月2日" / "11월 26일~12월 2일"."""
     if start == end:
         return format_skeleton("MMMd", start, locale=locale_of(lang))
     return format_interval(start, end, "MMMd", locale=locale_of(lang))

@@ -3,8 +3,8 @@
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.fallback import ActionFallback
-from actions.faq import ActionAnswerFaq
+from actions.answers import ActionAnswerFaq, ActionFallback
+from actions.context import EVENT, TOPIC
 from actions.language import ActionChangeLanguage, ActionSessionStart
 from actions.overview import ActionAnswerOverview, ActionHumanHandoff
 from tests.support.agent import assert_language, entity, make_tracker, run_action
@@ -28,9 +28,33 @@ def test_best_entry_of_the_topic_answers(
     assert_language(messages[0]["text"], lang)
 
 
-def test_vague_question_gets_the_topics_first_entry(fixed_clock, content) -> None:
-    messages, _ = run_action(ActionAnswerFaq(), make_tracker("嗯？", "ask_tickets", language="zh"))
-    assert messages[0]["text"] == content.faq_about("tickets")[0].answer.zh
+def test_an_entry_of_another_topic_answers_when_it_fits(fixed_clock, content) -> None:
+    messages, _ = run_action(
+        ActionAnswerFaq(), make_tracker("有没有免费接驳车", "ask_tickets", language="zh")
+    )
+    assert messages[0]["text"] == content.faq_entry("shuttle-bus").answer.zh
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko"])
+def test_no_fitting_entry_says_so_with_suggestions_and_the_contact(fixed_clock, content, lang):
+    text = "展馆里能不能遛狗" if lang == "zh" else "전시장에 강아지 데려가도 돼요"
+    messages, events = run_action(
+        ActionAnswerFaq(), make_tracker(text, "ask_facilities", language=lang)
+    )
+    assert messages[0]["response"] == "utter_no_info"
+    assert messages[0]["phone"] == content.overview.contact.phone
+    buttons = messages[0].get("buttons") or []
+    assert 1 <= len(buttons) <= 3
+    assert all(b["payload"].startswith('/ask_faq{"faq_id": ') for b in buttons)
+    assert all(len(b["title"]) <= 14 for b in buttons)
+
+
+def test_a_tapped_suggestion_answers_its_entry(fixed_clock, content) -> None:
+    tracker = make_tracker(
+        '/ask_faq{"faq_id": "wifi"}', "ask_faq", [entity("faq_id", "wifi")], language="ko"
+    )
+    messages, _ = run_action(ActionAnswerFaq(), tracker)
+    assert messages[0]["text"] == content.faq_entry("wifi").answer.ko
 
 
 @pytest.mark.parametrize("lang", ["zh", "ko"])
@@ -59,11 +83,38 @@ def test_fallback_answers_from_the_faq_when_close(fixed_clock, content) -> None:
     assert messages[0]["text"] == content.faq_entry("lost-and-found").answer.zh
 
 
-def test_fallback_offers_topics_otherwise(fixed_clock) -> None:
+def test_fallback_says_it_does_not_know_a_question_it_cannot_place(fixed_clock) -> None:
     messages, _ = run_action(
         ActionFallback(), make_tracker("帮我写一首诗", "nlu_fallback", language="zh")
     )
+    assert messages[0]["response"] == "utter_no_info"
+
+
+def test_fallback_did_not_understand_noise(fixed_clock) -> None:
+    messages, _ = run_action(
+        ActionFallback(), make_tracker("asdf ??", "nlu_fallback", language="zh")
+    )
     assert messages[0]["response"] == "utter_default"
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        ("不要韩语，用中文", [("ko", 2, 4), ("zh", 6, 8)], "zh"),
+        ("중국어 말고 한국어로 해주세요", [("zh", 0, 3), ("ko", 7, 10)], "ko"),
+        ("I can't read Chinese, Korean please", [("zh", 13, 20), ("ko", 22, 28)], "ko"),
+        ("不要韩语", [("ko", 2, 4)], "zh"),
+    ],
+)
+def test_a_negated_language_is_not_the_one_switched_to(text, mentions, expected) -> None:
+    entities = [
+        {"entity": "target_language", "value": v, "start": s, "end": e} for v, s, e in mentions
+    ]
+    messages, events = run_action(
+        ActionChangeLanguage(), make_tracker(text, "change_language", entities, language="zh")
+    )
+    assert events == [SlotSet("language", expected)]
+    assert messages[0]["response"] == f"utter_language_changed_{expected}"
 
 
 @pytest.mark.parametrize("target", ["ko", "zh"])
@@ -92,8 +143,11 @@ def test_session_start_takes_the_channels_default_language() -> None:
     assert events[0]["event"] == "session_started" and events[-1]["event"] == "action"
 
 
-def test_session_start_keeps_an_existing_language() -> None:
-    tracker = make_tracker("", "session_start", language="zh")
+def test_session_start_keeps_the_language_and_forgets_the_subject() -> None:
+    tracker = make_tracker(
+        "", "session_start", language="zh", slots={TOPIC: "event", EVENT: "category:go"}
+    )
     tracker.slots["session_started_metadata"] = {"default_language": "ko"}
     _, events = run_action(ActionSessionStart(), tracker)
     assert SlotSet("language", "ko") not in events and SlotSet("language", "zh") in events
+    assert not [e for e in events if e.get("name") in (TOPIC, EVENT)]

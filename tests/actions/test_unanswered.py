@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from actions.fallback import ActionFallback
-from actions.faq import ActionAnswerFaq
+from actions.answers import ActionAnswerFaq, ActionFallback
 from actions.unanswered import nlu_intent
 from bot.settings import get_settings
 from bot.unanswered.log import (
@@ -126,7 +125,7 @@ def test_fallback_without_answer_is_recorded(file_mode) -> None:
             ],
         ),
     )
-    assert messages[0]["response"] == "utter_default"
+    assert messages[0]["response"] == "utter_no_info"
     [line] = read_lines(file_mode)
     assert (line["text"], line["language"], line["channel"], line["reason"]) == (
         UNKNOWN,
@@ -202,7 +201,7 @@ def test_storage_failure_never_breaks_the_answer(monkeypatch, fixed_clock, caplo
         with caplog.at_level(logging.WARNING, logger="actions.unanswered"):
             started = time.monotonic()
             messages, _ = run_action(ActionFallback(), tracker(UNKNOWN))
-        assert messages[0]["response"] == "utter_default"
+        assert messages[0]["response"] == "utter_no_info"
         assert time.monotonic() - started < 5
         warnings = [r for r in caplog.records if r.name == "actions.unanswered"]
         assert len(warnings) == 1 and "\n" not in warnings[0].getMessage()
@@ -217,4 +216,4 @@ def test_unwritable_file_never_breaks_the_answer(monkeypatch, tmp_path, fixed_cl
     monkeypatch.setenv("KW_UNANSWERED_FILE", str(blocker / "unanswered.jsonl"))
     get_settings.cache_clear()
     messages, _ = run_action(ActionFallback(), tracker(UNKNOWN))
-    assert messages[0]["response"] == "utter_default"
+    assert messages[0]["response"] == "utter_no_info"

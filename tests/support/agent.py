@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from tests.support import ROOT
 
 
 def make_tracker(
@@ -16,11 +19,12 @@ def make_tracker(
     entities: Iterable[dict[str, Any]] = (),
     language: str | None = None,
     metadata: dict[str, Any] | None = None,
+    slots: dict[str, Any] | None = None,
 ) -> Tracker:
-    """Builds a tracker whose latest message is ``text`` with the given parse."""
+    """Builds a tracker whose latest message is ``text`` with the given parse and slots."""
     return Tracker(
         sender_id="test",
-        slots={"language": language},
+        slots={"language": language, **(slots or {})},
         latest_message={
             "text": text,
             "intent": {"name": intent, "confidence": 0.9},
@@ -35,16 +39,33 @@ def make_tracker(
     )
 
 
-def entity(name: str, value: str) -> dict[str, Any]:
+def entity(name: str, value: str, start: int = 0, end: int = 1) -> dict[str, Any]:
     """An entity as the NLU pipeline outputs it."""
-    return {"entity": name, "value": value, "start": 0, "end": 1}
+    return {"entity": name, "value": value, "start": start, "end": end}
+
+
+@lru_cache(maxsize=1)
+def domain_dict() -> dict[str, Any]:
+    """domain.yml as Rasa sends it to actions (responses included)."""
+    from rasa.shared.core.domain import Domain
+
+    return dict(Domain.load(str(ROOT / "domain.yml")).as_dict())
 
 
 def run_action(action: Any, tracker: Tracker) -> tuple:
-    """Runs an action; returns (messages, events)."""
+    """Runs an action with the real domain; returns (messages, events)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    events = asyncio.run(action.run(dispatcher, tracker, domain_dict()))
     return dispatcher.messages, events
+
+
+def message_texts(messages: list[dict[str, Any]]) -> str:
+    """The texts of the messages an action sent, and their template values, joined."""
+    parts = []
+    for message in messages:
+        parts += [str(v) for k, v in message.items() if k not in ("buttons", "response") and v]
+        parts += [b["title"] for b in message.get("buttons") or []]
+    return "\n".join(parts)
 
 
 def ask(

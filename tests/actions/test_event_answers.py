@@ -61,7 +61,7 @@ def test_the_asked_detail_comes_first(fixed_clock, content) -> None:
 
 def test_a_named_part_narrows_the_answer(fixed_clock, content) -> None:
     tracker = make_tracker(
-        "打糕表演什么时候", "ask_food_festival", [entity("activity", "rice_cake")], language="zh"
+        "打糕什么时候", "ask_food_festival", [entity("activity", "rice_cake")], language="zh"
     )
     messages, _ = run_action(ActionAnswerEvent(), tracker)
     rice_cake = [e for e in content.events_in(tags=["rice_cake"]) if e.end > NOW]

@@ -26,8 +26,8 @@ import aiohttp
 from telegram import Bot
 from telegram.error import TelegramError
 
-from channels.telegram.handler import DEFAULT_API_BASE_URL, SECRET_HEADER
 from channels.telegram.sender import keep_token_out_of_logs
+from channels.telegram.settings import DEFAULT_API_BASE_URL, SECRET_HEADER
 
 logger = logging.getLogger(__name__)
 

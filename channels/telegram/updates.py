@@ -11,12 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from channels.common.errors import BadRequest
+
 COMMANDS = frozenset({"start", "help", "lang"})
 SHORT_KEY_PREFIX = "#k:"
-
-
-class UpdateError(ValueError):
-    """The body is not a Telegram update."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +45,11 @@ def _check_types(data: Mapping[str, Any], *checks: tuple[str, type | tuple[type,
     """Refuses a field that is present with a type the Bot API never sends there.
 
     Raises:
-        UpdateError: Naming the field.
+        BadRequest: Naming the field.
     """
     for name, kind in checks:
         if name in data and (not isinstance(data[name], kind) or isinstance(data[name], bool)):
-            raise UpdateError(f"{name} has the wrong type")
+            raise BadRequest(f"{name} has the wrong type")
 
 
 def _location(message: Mapping[str, Any]) -> tuple[float, float] | None:
@@ -70,7 +68,7 @@ def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
     sender = _mapping(message.get("from"))
     chat_id = chat.get("id")
     if not isinstance(chat_id, int) or isinstance(chat_id, bool):
-        raise UpdateError("message without chat.id")
+        raise BadRequest("message without chat.id")
     base: dict[str, Any] = {
         "update_id": update_id,
         "chat_id": chat_id,
@@ -103,12 +101,12 @@ def parse_update(data: Any) -> Inbound:
         What to act on.
 
     Raises:
-        UpdateError: When it is not an object with an integer ``update_id``, lacks
+        BadRequest: When it is not an object with an integer ``update_id``, lacks
             a field it needs, or has a field of a type the Bot API never sends.
     """
     update_id = data.get("update_id") if isinstance(data, Mapping) else None
     if not isinstance(update_id, int) or isinstance(update_id, bool):
-        raise UpdateError("not an update: integer update_id required")
+        raise BadRequest("not an update: integer update_id required")
     _check_types(data, ("message", Mapping), ("callback_query", Mapping))
     if isinstance(data.get("message"), Mapping):
         return _from_message(update_id, data["message"])
@@ -120,9 +118,9 @@ def parse_update(data: Any) -> Inbound:
         chat_id = _mapping(message.get("chat")).get("id", sender.get("id"))
         callback_data = query.get("data")
         if not isinstance(chat_id, int) or isinstance(chat_id, bool):
-            raise UpdateError("callback_query without id or chat")
+            raise BadRequest("callback_query without id or chat")
         if not isinstance(query.get("id"), str):
-            raise UpdateError("callback_query without id or chat")
+            raise BadRequest("callback_query without id or chat")
         return Inbound(
             update_id=update_id,
             kind="callback",

@@ -25,14 +25,8 @@ from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import WeChatException
 
 from channels.common.errors import BadRequest, ChannelConfigError, Forbidden
+from channels.common.intents import domain_intents
 
-# Event keys and QR scenes that name an intent directly (design.md's intent list).
-KNOWN_INTENTS = frozenset(
-    """greet goodbye thank affirm deny bot_challenge change_language human_handoff
-    out_of_scope ask_event_overview ask_schedule ask_food_festival ask_taekwondo
-    ask_go_events ask_forums ask_exhibitor ask_exhibition ask_concert ask_tourism
-    ask_transport ask_venue ask_tickets ask_media ask_facilities ask_contact""".split()
-)
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -183,10 +177,14 @@ def _field(message: Mapping[str, Any], name: str) -> str:
 
 
 def intent_for_key(key: str) -> str | None:
-    """Maps a menu key or QR scene ("ASK_SCHEDULE", "qrscene_ask_venue") to "/intent"."""
+    """Maps a menu key or QR scene ("ASK_SCHEDULE", "qrscene_ask_venue") to "/intent".
+
+    Returns:
+        "/intent" when the key names an intent of domain.yml, else None.
+    """
     name = key.strip().lower()
     name = name.removeprefix("qrscene_")
-    return f"/{name}" if name in KNOWN_INTENTS else None
+    return f"/{name}" if name in domain_intents() else None
 
 
 @register("text")

@@ -97,3 +97,35 @@ def test_generated_file_loads_in_rasa_with_the_secrets_from_the_environment(
     assert (
         generator.main(["--template", str(ROOT / "credentials.yml"), "--output", str(output)]) == 2
     )
+
+
+@pytest.mark.parametrize(
+    "channel, variable, default",
+    [
+        ("channels.wechat.WeChatInput", "WECHAT_MAP_PROVIDER", "amap"),
+        ("channels.kakao.KakaoInput", "KAKAO_MAP_PROVIDER", "google"),
+        ("channels.telegram.TelegramInput", "TELEGRAM_MAP_PROVIDER", "google"),
+    ],
+)
+def test_map_provider_is_an_optional_key_of_every_connector(
+    channel: str, variable: str, default: str
+) -> None:
+    from rasa.shared.utils.common import class_from_module_path
+
+    section = template()[channel]
+    assert section["map_provider"] == f"${{{variable}}}"
+    required = {name: "x" for name in generator.REQUIRED[channel]}
+    if channel == "channels.telegram.TelegramInput":
+        required["TELEGRAM_TOKEN"] = "1:a"
+    unset, _ = generator.effective_credentials(template(), required)
+    assert "map_provider" not in unset[channel]
+    chosen, _ = generator.effective_credentials(template(), {**required, variable: "amap"})
+    assert chosen[channel]["map_provider"] == f"${{{variable}}}"
+    # The values Rasa hands from_credentials once it has expanded the variables:
+    values = {key: required.get(generator.variables(v)[0], "") for key, v in unset[channel].items()}
+    channel_class = class_from_module_path(channel)
+    assert channel_class.from_credentials(values).settings.map_provider == default
+    values["map_provider"] = "amap" if default == "google" else "google"
+    assert channel_class.from_credentials(values).settings.map_provider == values["map_provider"]
+    with pytest.raises(ChannelConfigError, match="map_provider"):
+        channel_class.from_credentials({**values, "map_provider": "baidu"})

@@ -129,3 +129,13 @@ def test_map_provider_is_an_optional_key_of_every_connector(
     assert channel_class.from_credentials(values).settings.map_provider == values["map_provider"]
     with pytest.raises(ChannelConfigError, match="map_provider"):
         channel_class.from_credentials({**values, "map_provider": "baidu"})
+
+
+def test_no_connector_reads_the_environment_itself() -> None:
+    """Settings come from bot.settings; secrets from credentials.yml (or channel_secrets)."""
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "channels").rglob("*.py"))
+        if any(word in path.read_text(encoding="utf-8") for word in ("os.environ", "getenv"))
+    ]
+    assert readers == []

@@ -28,6 +28,7 @@ from channels.common.bodies import check_size, read_json
 from channels.common.catalog import WELCOME_TOPICS, platform_language, primary_subtag, say
 from channels.common.errors import Forbidden, RequestRefused
 from channels.common.limits import too_long
+from channels.common.location import SHARE_LOCATION, SharedLocation
 from channels.common.replies import BotMessage, Button
 from channels.common.runner import OnNewMessage, build_metadata, secrets_equal
 from channels.common.store import KeyValueStore, mark_once
@@ -43,8 +44,8 @@ PLATFORM = "telegram"
 FALLBACK_LANGUAGE = "zh"
 DEDUP_TTL = 24 * 3600.0
 
-#: What goes to Rasa for an update: the text, and the (lat, lon) of a shared location.
-ForRasa = tuple[str, tuple[float, float] | None]
+#: What goes to Rasa for an update: the text, and the location it shares, if any.
+ForRasa = tuple[str, SharedLocation | None]
 
 
 class TelegramInput(PlatformInput[TelegramSettings]):
@@ -145,7 +146,7 @@ class TelegramInput(PlatformInput[TelegramSettings]):
         if for_rasa is None:
             return
         text, location = for_rasa
-        await self.memory.learn(inbound.user_id, text)
+        await self.memory.learn(inbound.user_id, text)  # "/share_location" shows no language
         default_language = primary_subtag(inbound.language_code) or FALLBACK_LANGUAGE
         message = UserMessage(
             text,
@@ -181,8 +182,7 @@ class TelegramInput(PlatformInput[TelegramSettings]):
             command_text = await self._command(inbound, output, language)
             return None if command_text is None else (command_text, None)
         if inbound.kind == "location":
-            text = say("location_request", language if language else FALLBACK_LANGUAGE, label="")
-            return text, (inbound.lat, inbound.lon)
+            return SHARE_LOCATION, SharedLocation(inbound.lat, inbound.lon, inbound.label)
         return inbound.text, None
 
     async def _callback_text(self, inbound: Inbound) -> str:

@@ -1,7 +1,8 @@
 """Reading Telegram updates (Bot API JSON) into what the connector acts on. Pure.
 
 Handled: text messages, the commands /start, /help and /lang, shared locations
-and venues, and callback queries from inline keyboards. Other message content
+and venues (a venue's title and address become the location's label), and
+callback queries from inline keyboards. Other message content
 (photos, stickers, voice, ...) asks for text; other update types are ignored.
 """
 
@@ -34,6 +35,7 @@ class Inbound:
     argument: str = ""
     lat: float = 0.0
     lon: float = 0.0
+    label: str = ""
     callback_id: str = ""
 
 
@@ -52,14 +54,20 @@ def _check_types(data: Mapping[str, Any], *checks: tuple[str, type | tuple[type,
             raise BadRequest(f"{name} has the wrong type")
 
 
-def _location(message: Mapping[str, Any]) -> tuple[float, float] | None:
-    location = _mapping(message.get("location")) or _mapping(
-        _mapping(message.get("venue")).get("location")
-    )
+def _location(message: Mapping[str, Any]) -> tuple[float, float, str] | None:
+    """The point of a location or venue message, and the venue's title and address.
+
+    The Bot API sets ``location`` on a venue message too, so the venue is read first.
+    """
+    venue = _mapping(message.get("venue"))
+    location = _mapping(venue.get("location")) or _mapping(message.get("location"))
     try:
-        return float(location["latitude"]), float(location["longitude"])
+        lat, lon = float(location["latitude"]), float(location["longitude"])
     except (KeyError, TypeError, ValueError):
         return None
+    parts = (venue.get("title"), venue.get("address"))
+    label = ", ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+    return lat, lon, label
 
 
 def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
@@ -87,7 +95,7 @@ def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
         return Inbound(kind="text", text=text, **base)
     point = _location(message)
     if point is not None:
-        return Inbound(kind="location", lat=point[0], lon=point[1], **base)
+        return Inbound(kind="location", lat=point[0], lon=point[1], label=point[2], **base)
     return Inbound(kind="unsupported", **base)
 
 

@@ -29,6 +29,7 @@ from channels.common.bodies import check_size
 from channels.common.catalog import WELCOME_TOPICS, say
 from channels.common.errors import BadRequest, Forbidden, RequestRefused
 from channels.common.limits import too_long
+from channels.common.location import SHARE_LOCATION, SharedLocation
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
@@ -232,8 +233,8 @@ class WeChatInput(PlatformInput[WeChatSettings]):
     ) -> HTTPResponse:
         """Hands the message to Rasa and answers within the reply budget (or later)."""
         try:
-            text, location = await self._user_text(inbound, language)
-            await self.memory.learn(inbound.user, text)
+            text, location = await self._user_text(inbound)
+            await self.memory.learn(inbound.user, text)  # "/share_location" shows no language
             collector = CollectingOutput(PLATFORM)
             message = UserMessage(
                 text,
@@ -280,14 +281,10 @@ class WeChatInput(PlatformInput[WeChatSettings]):
             logger.warning("Could not read %s", dedup_key, exc_info=True)
             return False
 
-    async def _user_text(
-        self, inbound: parse.Inbound, language: str | None
-    ) -> tuple[str, tuple[float, float] | None]:
-        """The text for Rasa: a tapped option's payload, a directions request, or as typed."""
+    async def _user_text(self, inbound: parse.Inbound) -> tuple[str, SharedLocation | None]:
+        """The text for Rasa: a shared location, a tapped option's payload, or as typed."""
         if inbound.action == "location":
-            label = inbound.label or ""
-            text = say("location_request", language, label=label).strip()
-            return text, (inbound.lat, inbound.lon)
+            return SHARE_LOCATION, SharedLocation(inbound.lat, inbound.lon, inbound.label)
         key = inbound.menu_id or inbound.text.strip()
         if key.isdigit() and len(key) <= 12:
             try:

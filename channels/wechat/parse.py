@@ -125,7 +125,7 @@ def decrypt(encrypted: str, key: bytes, appid: str) -> str:
 class Inbound:
     """One WeChat message or event, and what the connector should do with it.
 
-    ``action`` is "rasa" (send ``text``), "location" (send a directions request),
+    ``action`` is "rasa" (send ``text``), "location" (send the shared location),
     "welcome", "text_only" (politely ask for text) or "ignore".
     """
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
+from channels.common.location import SharedLocation
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
@@ -20,12 +21,15 @@ from channels.common.runner import (
 def test_secrets_equal_and_metadata() -> None:
     assert secrets_equal("abc", "abc") and not secrets_equal("abd", "abc")
     assert not secrets_equal(None, "abc") and not secrets_equal("", "")
-    assert build_metadata("telegram", 5, "ko", (1.5, 2.5)) == {
+    assert build_metadata("telegram", 5, "ko", SharedLocation(1.5, 2.5)) == {
         "platform": "telegram",
         "user_id": "5",
         "default_language": "ko",
-        "location": {"lat": 1.5, "lon": 2.5},
+        "location": {"lat": 1.5, "lon": 2.5, "label": ""},
     }
+    located = build_metadata("wechat", "u", "zh", SharedLocation(1.5, 2.5, "青年大街"))
+    assert located["location"]["label"] == "青年大街"
+    assert "location" not in build_metadata("kakao", "u", "ko")
 
 
 def make_bot(delay: float, fail: bool = False) -> Any:

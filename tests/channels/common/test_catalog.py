@@ -23,8 +23,13 @@ def test_every_catalog_message_has_chinese_and_korean_in_their_own_scripts() -> 
         assert payload.startswith("/ask_")
 
 
-def test_say_picks_the_language_or_both_and_fills_placeholders() -> None:
-    assert catalog.say("location_request", "zh", label="沈阳站") == "导航 沈阳站"
+def test_say_picks_the_language_or_both_and_fills_placeholders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with monkeypatch.context() as patched:  # no shipped text has a placeholder today
+        entry = {"zh": "导航 {label}", "ko": "길 안내 {label}"}
+        patched.setattr(catalog, "load_catalog", lambda: {"location_request": entry})
+        assert catalog.say("location_request", "zh", label="沈阳站") == "导航 沈阳站"
     assert detect_language(catalog.say("busy", "ko")) == "ko"
     both = catalog.say("text_only", "en")
     assert "文字" in both and "텍스트" in both

@@ -74,14 +74,6 @@ async def test_start_help_and_lang_commands() -> None:
     assert [m.text for m in bot.received] == ['/change_language{"target_language":"zh"}']
 
 
-async def test_location_sends_directions_request_with_coordinates() -> None:
-    async with telegram() as (url, bot, _, _):
-        await send(url, fixture_json("telegram", "location.json"))
-    message = bot.received[0]
-    assert message.text == "길 안내" and language_of(message.text) == "ko"
-    assert message.metadata["location"] == {"lat": 41.796767, "lon": 123.429096}
-
-
 async def test_photos_and_stickers_get_text_only_notice_and_edits_are_ignored() -> None:
     async with telegram() as (url, bot, fake, _):
         await send(url, fixture_json("telegram", "photo.json"))

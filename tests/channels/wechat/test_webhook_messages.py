@@ -47,15 +47,6 @@ async def test_voice_recognition_goes_to_rasa_and_unrecognised_voice_asks_for_te
     assert "文字" in reply_content(body)
 
 
-async def test_location_sends_directions_request_with_coordinates() -> None:
-    async with wechat() as (url, bot, _, _):
-        status, _ = await post(url, fixture_text("wechat", "location.xml"), query())
-    assert status == 200
-    message = bot.received[0]
-    assert message.text == "导航 辽宁省沈阳市沈河区青年大街"
-    assert message.metadata["location"] == {"lat": 41.796767, "lon": 123.429096}
-
-
 async def test_events_welcome_ignore_and_map_menu_keys_to_intents() -> None:
     async with wechat() as (url, bot, _, _):
         _, welcome = await post(url, fixture_text("wechat", "event_subscribe.xml"), query())

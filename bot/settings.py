@@ -293,6 +293,24 @@ def environment() -> Mapping[str, str]:
     return os.environ
 
 
+def channel_secrets(*names: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The channel secrets (``TELEGRAM_TOKEN``, …) that are set, for tools beside the server.
+
+    Secrets are not settings: the server gets them from credentials.yml. A tool
+    that runs next to it (the Telegram long poller) reads the few it needs here.
+
+    Args:
+        *names: The variables wanted.
+        env: Where to read them; the process environment when omitted.
+
+    Returns:
+        Name -> value, stripped; unset and blank variables are left out.
+    """
+    source = os.environ if env is None else env
+    values = {name: (source.get(name) or "").strip() for name in names}
+    return {name: value for name, value in values.items() if value}
+
+
 def variables_table() -> list[str]:
     """The Markdown table of every variable: name, default and meaning."""
     lines = ["| variable | default | meaning |", "| --- | --- | --- |"]

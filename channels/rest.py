@@ -20,7 +20,6 @@ string, when present): anything else gets 400 with the reason, a body over
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,9 +30,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.common.bodies import check_size, read_json
 from channels.common.catalog import say
 from channels.common.config import optional_float
-from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
+from channels.common.errors import BadRequest, RequestRefused, refusal_response
+from channels.common.limits import too_long
 from channels.common.runner import MessageGuard, reply_language
 from channels.common.turns import Turns
 
@@ -42,29 +43,30 @@ logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 10.0
 
 
-def request_problem(body: bytes | None) -> tuple[int, str] | None:
-    """What is wrong with a REST request body, as (status, reason); None when nothing is.
+def read_request(body: bytes | None) -> dict[str, Any]:
+    """Reads a REST request body, before Rasa's handler does. Pure.
 
-    Pure: the body is parsed here, before Rasa's handler reads it.
+    Returns:
+        The request object.
+
+    Raises:
+        RequestRefused: TooLarge over ``MAX_BODY_BYTES``, BadRequest when it is not
+            an object with the fields' types.
     """
-    if body_too_large(body):
-        return 413, f"body over {MAX_BODY_BYTES} bytes"
-    try:
-        data = json.loads(body or b"")
-    except (ValueError, RecursionError) as exc:
-        return 400, f"body is not JSON: {type(exc).__name__}"
+    check_size(body)
+    data = read_json(body)
     if not isinstance(data, dict):
-        return 400, "body must be a JSON object"
+        raise BadRequest("body must be a JSON object")
     sender, message = data.get("sender"), data.get("message")
     if not isinstance(sender, str) or not sender.strip():
-        return 400, "sender must be a non-empty string"
+        raise BadRequest("sender must be a non-empty string")
     if not isinstance(message, str):
-        return 400, "message must be a string"
+        raise BadRequest("message must be a string")
     if data.get("metadata") is not None and not isinstance(data["metadata"], dict):
-        return 400, "metadata must be an object"
+        raise BadRequest("metadata must be an object")
     if data.get("input_channel") is not None and not isinstance(data["input_channel"], str):
-        return 400, "input_channel must be a string"
-    return None
+        raise BadRequest("input_channel must be a string")
+    return data
 
 
 class RestInput(RasaRestInput):
@@ -115,12 +117,10 @@ class RestInput(RasaRestInput):
         async def refuse_malformed(request: Request) -> HTTPResponse | None:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
-            problem = request_problem(request.body)
-            if problem is not None:
-                logger.warning("Refused REST request from %s: %s", request.ip, problem[1])
-                error = "too large" if problem[0] == 413 else "bad request"
-                return response.json({"error": error, "reason": problem[1]}, problem[0])
-            data = json.loads(request.body)
+            try:
+                data = read_request(request.body)
+            except RequestRefused as refused:
+                return refusal_response("REST", request.ip, refused, "json")
             if too_long(data["message"]):
                 text = say("too_long", reply_language(UserMessage(data["message"][:200])))
                 return response.json([{"recipient_id": data["sender"], "text": text}])

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.nlu.language import KO, ZH, detect_language, normalize_language_code
+from channels.common.errors import ChannelConfigError
 from channels.common.store import KeyValueStore
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,8 @@ WELCOME_TOPICS: tuple[tuple[str, str], ...] = (
 )
 
 
-class CatalogError(ValueError):
-    """The message catalog is missing an id or a language."""
+class CatalogError(ChannelConfigError):
+    """The message catalog (channels/messages.yml) is missing an id or a language."""
 
 
 @functools.lru_cache(maxsize=4)

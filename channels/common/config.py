@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-
-class ChannelConfigError(ValueError):
-    """A connector's configuration is missing or invalid."""
+from channels.common.errors import ChannelConfigError
 
 
 def _raw(credentials: Mapping[str, Any] | None, key: str) -> str:

@@ -26,6 +26,7 @@ from bot.nlu.language import detect_language, normalize_language_code
 from bot.server.ratelimit import RateLimiter, create_rate_limiter
 from bot.settings import Settings, get_settings
 from channels.common.catalog import say
+from channels.common.location import SharedLocation
 from channels.common.replies import BotMessage, parse_bot_message
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def build_metadata(
     platform: str,
     user_id: str,
     default_language: str,
-    location: tuple[float, float] | None = None,
+    location: SharedLocation | None = None,
 ) -> dict[str, Any]:
     """Builds the metadata every connector passes with a user message.
 
@@ -53,10 +54,11 @@ def build_metadata(
         platform: "wechat", "kakao" or "telegram".
         user_id: The platform's user id.
         default_language: The platform's language hint; the text still decides.
-        location: (latitude, longitude) for a shared location.
+        location: The location the visitor shared, if the message is one.
 
     Returns:
-        ``{"platform", "user_id", "default_language"}`` plus ``"location": {"lat", "lon"}``.
+        ``{"platform", "user_id", "default_language"}`` plus, for a shared location,
+        ``"location": {"lat", "lon", "label"}``.
     """
     metadata: dict[str, Any] = {
         "platform": platform,
@@ -64,7 +66,7 @@ def build_metadata(
         "default_language": default_language,
     }
     if location is not None:
-        metadata["location"] = {"lat": location[0], "lon": location[1]}
+        metadata["location"] = location.as_metadata()
     return metadata
 
 

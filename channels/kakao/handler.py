@@ -12,30 +12,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.common.catalog import LanguageMemory, platform_language, say
-from channels.common.config import optional_choice, optional_float, optional_str, required_str
-from channels.common.limits import MAX_BODY_BYTES, body_too_large, too_long
+from channels.common.base import PlatformInput
+from channels.common.bodies import check_size, read_json
+from channels.common.catalog import platform_language, say
+from channels.common.errors import Forbidden, RequestRefused
+from channels.common.limits import too_long
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
-    TaskKeeper,
+    LateDelivery,
+    OnNewMessage,
     build_metadata,
     run_within_budget,
     secrets_equal,
 )
-from channels.common.store import KeyValueStore, create_store
-from channels.common.turns import Turns
 from channels.kakao import skill
+from channels.kakao.settings import KakaoSettings
+
+__all__ = ["KakaoInput", "KakaoSettings"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,34 +45,7 @@ PLATFORM = "kakao"
 DEFAULT_LANGUAGE = "ko"
 
 
-@dataclass(frozen=True)
-class KakaoSettings:
-    """Configuration from the ``channels.kakao.KakaoInput`` section of credentials.yml."""
-
-    skill_secret: str
-    secret_header: str = "X-Skill-Secret"
-    secret_in: str = "any"
-    reply_budget: float = 3.5
-    callback_timeout: float = 10.0
-    map_provider: str = "google"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> KakaoSettings:
-        """Reads and checks the section.
-
-        Raises:
-            ChannelConfigError: When the secret is missing or a value is invalid.
-        """
-        return cls(
-            skill_secret=required_str(credentials, "skill_secret", "KAKAO_SKILL_SECRET"),
-            secret_header=optional_str(credentials, "secret_header", "X-Skill-Secret"),
-            secret_in=optional_choice(credentials, "secret_in", "any", ("header", "path", "any")),
-            reply_budget=optional_float(credentials, "reply_budget", 3.5, 0.1, 4.8),
-            map_provider=optional_choice(credentials, "map_provider", "google", ("amap", "google")),
-        )
-
-
-class KakaoInput(InputChannel):
+class KakaoInput(PlatformInput[KakaoSettings]):
     """Rasa input channel acting as a Kakao i Open Builder skill server.
 
     Args:
@@ -78,28 +53,10 @@ class KakaoInput(InputChannel):
         store: Language memory storage; from ``REDIS_URL`` when omitted.
     """
 
-    @classmethod
-    def name(cls) -> str:
-        """URL segment and channel name: ``/webhooks/kakao/webhook``."""
-        return PLATFORM
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> KakaoInput:
-        """Builds the channel from its credentials.yml section (fails loudly when incomplete)."""
-        return cls(KakaoSettings.from_credentials(credentials))
-
-    def __init__(self, settings: KakaoSettings, store: KeyValueStore | None = None) -> None:
-        self.settings = settings
-        self._store = store
-        self.keeper = TaskKeeper()
-        self.turns = Turns()
-
-    @property
-    def store(self) -> KeyValueStore:
-        """The channel store, created on first use."""
-        if self._store is None:
-            self._store = create_store()
-        return self._store
+    platform = PLATFORM
+    display_name = "Kakao"
+    refusal_style = "json"
+    settings_type = KakaoSettings
 
     def authorized(self, request: Request, path_secret: str | None) -> bool:
         """Checks the secret in the header and/or path, as configured, in constant time."""
@@ -112,49 +69,38 @@ class KakaoInput(InputChannel):
             return path_ok
         return header_ok or path_ok
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Routes: ``GET /`` health, ``POST /webhook`` and ``POST /webhook/<secret>``."""
-        hook = Blueprint("kakao_webhook", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def add_routes(self, hook: Blueprint, on_new_message: OnNewMessage) -> None:
+        """``POST /webhook`` and ``POST /webhook/<secret>`` take skill requests."""
 
         async def receive(request: Request, secret: str | None = None) -> HTTPResponse:
-            if not self.authorized(request, secret):
-                logger.warning("Refused Kakao skill request from %s: bad secret", request.ip)
-                return response.json({"error": "forbidden", "reason": "bad secret"}, status=403)
-            if body_too_large(request.body):
-                logger.warning("Refused Kakao skill request from %s: body too large", request.ip)
-                reason = f"body over {MAX_BODY_BYTES} bytes"
-                return response.json({"error": "too large", "reason": reason}, status=413)
             try:
-                request_data = skill.parse_skill_request(request.json)
-            except Exception as exc:  # noqa: BLE001 - invalid JSON raises sanic's own errors
-                logger.warning("Refused Kakao skill request from %s: %s", request.ip, exc)
-                reason = str(exc) or type(exc).__name__
-                return response.json({"error": "bad request", "reason": reason}, status=400)
-            async with self.turns.turn(request_data.user_id):  # in arrival order
-                answer = await self._answer(request_data, on_new_message)
+                skill_request = self._read(request, secret)
+            except RequestRefused as refused:
+                return self.refuse(request, refused)
+            async with self.turns.turn(skill_request.user_id):  # in arrival order
+                answer = await self._answer(skill_request, on_new_message)
             return response.json(answer)
 
         hook.add_route(receive, "/webhook", methods=["POST"], name="receive")
         hook.add_route(receive, "/webhook/<secret:str>", methods=["POST"], name="receive_path")
 
-        @hook.listener("before_server_stop")
-        async def drain(*_: Any) -> None:
-            if not await self.keeper.wait_idle(timeout=10.0):
-                logger.warning("Stopping with %d Kakao callbacks pending", self.keeper.pending)
+    def _read(self, request: Request, path_secret: str | None) -> skill.SkillRequest:
+        """Checks the secret and the size, then reads the skill request.
 
-        return hook
+        Raises:
+            RequestRefused: Forbidden without the secret, TooLarge, BadRequest.
+        """
+        if not self.authorized(request, path_secret):
+            raise Forbidden("bad secret")
+        check_size(request.body)
+        return skill.parse_skill_request(read_json(request.body))
 
     async def _answer(
-        self, request: skill.SkillRequest, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self, request: skill.SkillRequest, on_new_message: OnNewMessage
     ) -> dict[str, Any]:
-        memory = LanguageMemory(self.store, PLATFORM)
         hint = platform_language(request.lang, DEFAULT_LANGUAGE)
-        await memory.learn(request.user_id, request.utterance)
-        language = await memory.recall(request.user_id, hint)
+        await self.memory.learn(request.user_id, request.utterance)
+        language = await self.memory.recall(request.user_id, hint)
         if too_long(request.text):
             return skill.text_response(say("too_long", language))
         collector = CollectingOutput(PLATFORM)
@@ -165,20 +111,7 @@ class KakaoInput(InputChannel):
             input_channel=PLATFORM,
             metadata=build_metadata(PLATFORM, request.user_id, DEFAULT_LANGUAGE),
         )
-
-        async def deliver_late(replies: list[BotMessage], error: BaseException | None) -> None:
-            body = await self._render(request.user_id, replies, error, language)
-            await self._post_callback(request.callback_url, body)
-
-        if request.callback_url:
-            late = deliver_late
-        else:
-
-            async def late(replies: list[BotMessage], error: BaseException | None) -> None:
-                logger.warning(
-                    "Kakao answer for %s was ready too late and had no callbackUrl", request.user_id
-                )
-
+        late = self._late_delivery(request, language)
         try:
             outcome = await run_within_budget(
                 on_new_message, message, collector, self.settings.reply_budget, late, self.keeper
@@ -192,6 +125,20 @@ class KakaoInput(InputChannel):
             return skill.callback_ack(say("waiting", language))
         return skill.text_response(say("busy", language))
 
+    def _late_delivery(self, request: skill.SkillRequest, language: str | None) -> LateDelivery:
+        """Where an answer that missed the budget goes: the callbackUrl, or only the log."""
+
+        async def to_callback(replies: list[BotMessage], error: BaseException | None) -> None:
+            body = await self._render(request.user_id, replies, error, language)
+            await self._post_callback(request.callback_url, body)
+
+        async def to_log(replies: list[BotMessage], error: BaseException | None) -> None:
+            logger.warning(
+                "Kakao answer for %s was ready too late and had no callbackUrl", request.user_id
+            )
+
+        return to_callback if request.callback_url else to_log
+
     async def _render(
         self,
         user_id: str,
@@ -201,9 +148,8 @@ class KakaoInput(InputChannel):
     ) -> dict[str, Any]:
         if error is not None or not replies:  # no replies: Rasa swallowed a failure
             return skill.text_response(say("error", language))
-        memory = LanguageMemory(self.store, PLATFORM)
-        await memory.learn(user_id, *(m.text for m in replies))
-        language = await memory.recall(user_id, language)
+        await self.memory.learn(user_id, *(m.text for m in replies))
+        language = await self.memory.recall(user_id, language)
         return skill.render_response(replies, language, self.settings.map_provider)
 
     async def _post_callback(self, url: str, body: dict[str, Any]) -> None:

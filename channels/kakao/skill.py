@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.common.catalog import say
+from channels.common.errors import BadRequest
 from channels.common.replies import BotMessage, Button, Card, Venue, map_url, split_text, truncate
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,6 @@ CARD_BUTTONS_MAX = 3
 CAROUSEL_MAX = 10
 CARD_TITLE_MAX = 50
 CARD_DESCRIPTION_MAX = 230
-
-
-class SkillRequestError(ValueError):
-    """The body is not a skill request."""
 
 
 @dataclass(frozen=True)
@@ -72,18 +69,18 @@ def parse_skill_request(body: Any) -> SkillRequest:
         The request; ``text`` is ``clientExtra.payload`` when present, else the utterance.
 
     Raises:
-        SkillRequestError: When the user id or the utterance is missing.
+        BadRequest: When the user id or the utterance is missing.
     """
     if not isinstance(body, Mapping):
-        raise SkillRequestError("body is not a JSON object")
+        raise BadRequest("body is not a JSON object")
     user_request = body.get("userRequest")
     if not isinstance(user_request, Mapping):
-        raise SkillRequestError("userRequest missing")
+        raise BadRequest("userRequest missing")
     user = user_request.get("user")
     user_id = user.get("id") if isinstance(user, Mapping) else None
     utterance = user_request.get("utterance")
     if not isinstance(user_id, str) or not user_id or not isinstance(utterance, str):
-        raise SkillRequestError("userRequest.user.id and userRequest.utterance are required")
+        raise BadRequest("userRequest.user.id and userRequest.utterance are required")
     action_raw = body.get("action")
     action: Mapping[str, Any] = action_raw if isinstance(action_raw, Mapping) else {}
     payload = _client_extra(action).get("payload")

@@ -2,22 +2,23 @@
 
 Run next to the Rasa server (``make run``) as ``python -m channels.telegram.polling``.
 It removes the bot's webhook, fetches updates with ``getUpdates`` and posts each one,
-with the secret token, to the local webhook (``RASA_URL``, default
+with the secret token, to the local webhook (``KW_RASA_URL``, default
 ``http://127.0.0.1:5005``), so polled updates take exactly the webhook's path:
 same deduplication, same replies. An update whose post fails is retried with
 backoff; after ``max_attempts`` it is logged as lost and skipped, so one poisoned
 update cannot stall the bot.
 
 Environment: ``TELEGRAM_TOKEN``, ``TELEGRAM_SECRET_TOKEN``, optional
-``TELEGRAM_API_BASE_URL`` and ``RASA_URL``.
+``TELEGRAM_API_BASE_URL`` (read through ``bot.settings.channel_secrets``) and the
+``KW_RASA_URL`` setting.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,12 +27,15 @@ import aiohttp
 from telegram import Bot
 from telegram.error import TelegramError
 
-from channels.telegram.handler import DEFAULT_API_BASE_URL, SECRET_HEADER
+from bot.settings import Settings, SettingsError, channel_secrets, get_settings
+from channels.common.errors import ChannelConfigError
 from channels.telegram.sender import keep_token_out_of_logs
+from channels.telegram.settings import DEFAULT_API_BASE_URL, SECRET_HEADER
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "callback_query")
+SECRET_VARIABLES = ("TELEGRAM_TOKEN", "TELEGRAM_SECRET_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -46,21 +50,29 @@ class PollingSettings:
     max_attempts: int = 5
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> PollingSettings:
-        """Reads the settings from the environment.
+    def from_env(
+        cls, secrets: Mapping[str, str] | None = None, settings: Settings | None = None
+    ) -> PollingSettings:
+        """Reads the Telegram secrets and the Rasa server's URL.
+
+        Args:
+            secrets: ``TELEGRAM_*`` values; read from the environment when omitted.
+            settings: The settings (``KW_RASA_URL``); the process's own when omitted.
 
         Raises:
-            SystemExit: When TELEGRAM_TOKEN or TELEGRAM_SECRET_TOKEN is missing.
+            ChannelConfigError: When TELEGRAM_TOKEN or TELEGRAM_SECRET_TOKEN is missing.
         """
-        missing = [n for n in ("TELEGRAM_TOKEN", "TELEGRAM_SECRET_TOKEN") if not environ.get(n)]
+        if secrets is None:
+            secrets = channel_secrets(*SECRET_VARIABLES, "TELEGRAM_API_BASE_URL")
+        missing = [name for name in SECRET_VARIABLES if not secrets.get(name)]
         if missing:
-            raise SystemExit(f"Set {' and '.join(missing)} to poll Telegram")
-        rasa_url = environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+            raise ChannelConfigError(f"set {' and '.join(missing)} to poll Telegram")
+        rasa_url = (settings or get_settings()).rasa_url.rstrip("/")
         return cls(
-            token=environ["TELEGRAM_TOKEN"],
-            secret_token=environ["TELEGRAM_SECRET_TOKEN"],
+            token=secrets["TELEGRAM_TOKEN"],
+            secret_token=secrets["TELEGRAM_SECRET_TOKEN"],
             webhook_url=f"{rasa_url}/webhooks/telegram/webhook",
-            api_base_url=environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            api_base_url=secrets.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
         )
 
 
@@ -153,6 +165,15 @@ async def main(settings: PollingSettings | None = None) -> None:
         await poll(bot, settings, stop, session)
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """Command line entry point: polls until stopped; exits with a message when misconfigured."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    asyncio.run(main())
+    try:
+        settings = PollingSettings.from_env()
+    except (ChannelConfigError, SettingsError) as exc:
+        sys.exit(f"channels.telegram.polling: {exc}")
+    asyncio.run(main(settings))
+
+
+if __name__ == "__main__":
+    run()

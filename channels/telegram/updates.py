@@ -1,7 +1,8 @@
 """Reading Telegram updates (Bot API JSON) into what the connector acts on. Pure.
 
 Handled: text messages, the commands /start, /help and /lang, shared locations
-and venues, and callback queries from inline keyboards. Other message content
+and venues (a venue's title and address become the location's label), and
+callback queries from inline keyboards. Other message content
 (photos, stickers, voice, ...) asks for text; other update types are ignored.
 """
 
@@ -11,12 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from channels.common.errors import BadRequest
+
 COMMANDS = frozenset({"start", "help", "lang"})
 SHORT_KEY_PREFIX = "#k:"
-
-
-class UpdateError(ValueError):
-    """The body is not a Telegram update."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Inbound:
     argument: str = ""
     lat: float = 0.0
     lon: float = 0.0
+    label: str = ""
     callback_id: str = ""
 
 
@@ -47,21 +47,27 @@ def _check_types(data: Mapping[str, Any], *checks: tuple[str, type | tuple[type,
     """Refuses a field that is present with a type the Bot API never sends there.
 
     Raises:
-        UpdateError: Naming the field.
+        BadRequest: Naming the field.
     """
     for name, kind in checks:
         if name in data and (not isinstance(data[name], kind) or isinstance(data[name], bool)):
-            raise UpdateError(f"{name} has the wrong type")
+            raise BadRequest(f"{name} has the wrong type")
 
 
-def _location(message: Mapping[str, Any]) -> tuple[float, float] | None:
-    location = _mapping(message.get("location")) or _mapping(
-        _mapping(message.get("venue")).get("location")
-    )
+def _location(message: Mapping[str, Any]) -> tuple[float, float, str] | None:
+    """The point of a location or venue message, and the venue's title and address.
+
+    The Bot API sets ``location`` on a venue message too, so the venue is read first.
+    """
+    venue = _mapping(message.get("venue"))
+    location = _mapping(venue.get("location")) or _mapping(message.get("location"))
     try:
-        return float(location["latitude"]), float(location["longitude"])
+        lat, lon = float(location["latitude"]), float(location["longitude"])
     except (KeyError, TypeError, ValueError):
         return None
+    parts = (venue.get("title"), venue.get("address"))
+    label = ", ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+    return lat, lon, label
 
 
 def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
@@ -70,7 +76,7 @@ def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
     sender = _mapping(message.get("from"))
     chat_id = chat.get("id")
     if not isinstance(chat_id, int) or isinstance(chat_id, bool):
-        raise UpdateError("message without chat.id")
+        raise BadRequest("message without chat.id")
     base: dict[str, Any] = {
         "update_id": update_id,
         "chat_id": chat_id,
@@ -89,7 +95,7 @@ def _from_message(update_id: int, message: Mapping[str, Any]) -> Inbound:
         return Inbound(kind="text", text=text, **base)
     point = _location(message)
     if point is not None:
-        return Inbound(kind="location", lat=point[0], lon=point[1], **base)
+        return Inbound(kind="location", lat=point[0], lon=point[1], label=point[2], **base)
     return Inbound(kind="unsupported", **base)
 
 
@@ -103,12 +109,12 @@ def parse_update(data: Any) -> Inbound:
         What to act on.
 
     Raises:
-        UpdateError: When it is not an object with an integer ``update_id``, lacks
+        BadRequest: When it is not an object with an integer ``update_id``, lacks
             a field it needs, or has a field of a type the Bot API never sends.
     """
     update_id = data.get("update_id") if isinstance(data, Mapping) else None
     if not isinstance(update_id, int) or isinstance(update_id, bool):
-        raise UpdateError("not an update: integer update_id required")
+        raise BadRequest("not an update: integer update_id required")
     _check_types(data, ("message", Mapping), ("callback_query", Mapping))
     if isinstance(data.get("message"), Mapping):
         return _from_message(update_id, data["message"])
@@ -120,9 +126,9 @@ def parse_update(data: Any) -> Inbound:
         chat_id = _mapping(message.get("chat")).get("id", sender.get("id"))
         callback_data = query.get("data")
         if not isinstance(chat_id, int) or isinstance(chat_id, bool):
-            raise UpdateError("callback_query without id or chat")
+            raise BadRequest("callback_query without id or chat")
         if not isinstance(query.get("id"), str):
-            raise UpdateError("callback_query without id or chat")
+            raise BadRequest("callback_query without id or chat")
         return Inbound(
             update_id=update_id,
             kind="callback",

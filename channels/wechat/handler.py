@@ -9,30 +9,36 @@ customer-service messages once Rasa is done.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from wechatpy.crypto import WeChatCrypto
 
 from bot.nlu.language import detect_language
-from channels.common.catalog import WELCOME_TOPICS, LanguageMemory, say
-from channels.common.limits import body_too_large, too_long
+from channels.common.base import PlatformInput
+from channels.common.bodies import check_size
+from channels.common.catalog import WELCOME_TOPICS, say
+from channels.common.errors import BadRequest, Forbidden, RequestRefused
+from channels.common.limits import too_long
+from channels.common.location import SHARE_LOCATION, SharedLocation
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
-    TaskKeeper,
+    OnNewMessage,
+    Outcome,
     build_metadata,
     run_within_budget,
 )
-from channels.common.store import KeyValueStore, create_store, mark_once
-from channels.common.turns import Turns
+from channels.common.store import KeyValueStore, mark_once
 from channels.wechat import parse, render
 from channels.wechat.sender import CustomerService
 from channels.wechat.settings import WeChatSettings
@@ -46,7 +52,29 @@ MENU_TTL = 24 * 3600.0
 SUCCESS = "success"
 
 
-class WeChatInput(InputChannel):
+@dataclass(frozen=True)
+class Passive:
+    """Builds the passive replies to one message, encrypted when the message was.
+
+    Args:
+        inbound: The message answered.
+        crypto: The account's crypto for a safe or compatible mode request, else None.
+        nonce: The request's nonce, reused by the encrypted reply.
+    """
+
+    inbound: parse.Inbound
+    crypto: WeChatCrypto | None
+    nonce: str
+
+    def __call__(self, text: str) -> HTTPResponse:
+        """The XML reply carrying ``text``."""
+        xml = render.text_reply_xml(self.inbound.user, self.inbound.account, text)
+        if self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, self.nonce)
+        return response.text(xml, content_type="application/xml")
+
+
+class WeChatInput(PlatformInput[WeChatSettings]):
     """Rasa input channel for a WeChat Official Account.
 
     Args:
@@ -54,19 +82,13 @@ class WeChatInput(InputChannel):
         store: Dedup, nonce, token and menu storage; from ``REDIS_URL`` when omitted.
     """
 
-    @classmethod
-    def name(cls) -> str:
-        """URL segment and channel name: ``/webhooks/wechat/webhook``."""
-        return PLATFORM
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> WeChatInput:
-        """Builds the channel from its credentials.yml section (fails loudly when incomplete)."""
-        return cls(WeChatSettings.from_credentials(credentials))
+    platform = PLATFORM
+    display_name = "WeChat"
+    refusal_style = "text"
+    settings_type = WeChatSettings
 
     def __init__(self, settings: WeChatSettings, store: KeyValueStore | None = None) -> None:
-        self.settings = settings
-        self._store = store
+        super().__init__(settings, store)
         self._sender: CustomerService | None = None
         self._crypto = (
             WeChatCrypto(settings.token, settings.aes_key, settings.appid)
@@ -74,15 +96,6 @@ class WeChatInput(InputChannel):
             else None
         )
         self._aes = parse.decode_aes_key(settings.aes_key) if settings.aes_key else b""
-        self.keeper = TaskKeeper()
-        self.turns = Turns()
-
-    @property
-    def store(self) -> KeyValueStore:
-        """The channel store, created on first use (inside the server's event loop)."""
-        if self._store is None:
-            self._store = create_store()
-        return self._store
 
     @property
     def sender(self) -> CustomerService:
@@ -96,116 +109,107 @@ class WeChatInput(InputChannel):
             )
         return self._sender
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Routes: ``GET /`` health, ``GET /webhook`` verification, ``POST /webhook`` messages."""
-        hook = Blueprint("wechat_webhook", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def add_routes(self, hook: Blueprint, on_new_message: OnNewMessage) -> None:
+        """``GET /webhook`` answers the URL verification, ``POST /webhook`` takes messages."""
 
         @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
-            args = request.args
             try:
-                parse.verify_signature(
-                    self.settings.token,
-                    args.get("signature"),
-                    args.get("timestamp", ""),
-                    args.get("nonce", ""),
-                )
-                parse.verify_timestamp(
-                    args.get("timestamp", ""), time.time(), self.settings.timestamp_window
-                )
-            except parse.WeChatRequestError as exc:
-                logger.warning("Refused WeChat verification from %s: %s", request.ip, exc.reason)
-                return response.text("forbidden", status=exc.status)
-            return response.text(args.get("echostr", ""))
+                self._verify_query(request.args)
+            except RequestRefused as refused:
+                return self.refuse(request, refused)
+            return response.text(request.args.get("echostr", ""))
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
                 return await self._receive(request, on_new_message)
-            except parse.WeChatRequestError as exc:
-                logger.warning("Refused WeChat request from %s: %s", request.ip, exc.reason)
-                label = {403: "forbidden", 413: "too large"}.get(exc.status, "bad request")
-                return response.text(f"{label}: {exc.reason}", status=exc.status)
+            except RequestRefused as refused:
+                return self.refuse(request, refused)
             except Exception:  # noqa: BLE001 - no input may produce a 5xx
-                logger.exception("Refused WeChat request from %s: unreadable", request.ip)
-                return response.text("bad request: unreadable message", status=400)
+                logger.exception("Reading a WeChat request from %s failed", request.ip)
+                return self.refuse(request, BadRequest("unreadable message"))
 
-        @hook.listener("before_server_stop")
-        async def drain(*_: Any) -> None:
-            if not await self.keeper.wait_idle(timeout=10.0):
-                logger.warning("Stopping with %d WeChat deliveries pending", self.keeper.pending)
+    def _verify_query(self, args: Mapping[str, str]) -> None:
+        """Checks the query's signature and timestamp.
 
-        return hook
+        Raises:
+            Forbidden: When either is wrong.
+        """
+        timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+        parse.verify_signature(self.settings.token, args.get("signature"), timestamp, nonce)
+        parse.verify_timestamp(timestamp, time.time(), self.settings.timestamp_window)
 
     def _authenticate(self, request: Request) -> dict[str, Any]:
         """Checks the request's signatures and timestamp; returns the (decrypted) message fields.
 
         Nothing here awaits, so the message's turn (``_receive``) is taken in arrival
         order; the nonce is checked for reuse once the turn is ours.
+
+        Raises:
+            RequestRefused: When the body is too large, unsigned, stale or unreadable.
         """
         args = request.args
-        timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
-        if body_too_large(request.body, self.settings.max_body_bytes):
-            raise parse.TooLarge(f"body over {self.settings.max_body_bytes} bytes")
-        parse.verify_signature(self.settings.token, args.get("signature"), timestamp, nonce)
-        parse.verify_timestamp(timestamp, time.time(), self.settings.timestamp_window)
+        check_size(request.body, self.settings.max_body_bytes)
+        self._verify_query(args)
         outer = parse.parse_xml(request.body or b"")
-        encrypted = args.get("encrypt_type", "").lower() == "aes"
         if not self._aes:
             if "MsgType" not in outer:
-                raise parse.BadRequest("encrypted message but WECHAT_AES_KEY is not set")
+                raise BadRequest("encrypted message but WECHAT_AES_KEY is not set")
             return outer
-        if not encrypted:
-            raise parse.BadRequest("plain message while in safe mode")
+        if args.get("encrypt_type", "").lower() != "aes":
+            raise BadRequest("plain message while in safe mode")
         envelope = outer.get("Encrypt")
         if not isinstance(envelope, str) or not envelope:
-            raise parse.BadRequest("Encrypt element missing")
+            raise BadRequest("Encrypt element missing")
+        timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
         parse.verify_signature(
             self.settings.token, args.get("msg_signature"), timestamp, nonce, envelope
         )
         return parse.parse_xml(parse.decrypt(envelope, self._aes, self.settings.appid))
 
-    async def _receive(
-        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> HTTPResponse:
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         inbound = parse.parse_inbound(self._authenticate(request))
         async with self.turns.turn(inbound.user):  # the user's messages in arrival order
-            return await self._answer(request, inbound, on_new_message)
+            if not await self._first_delivery(request, inbound):
+                return response.text(SUCCESS)
+            passive = self._passive(request, inbound)
+            language = await self.memory.recall(inbound.user, DEFAULT_LANGUAGE)
+            direct = await self._answer_without_rasa(inbound, language, passive)
+            if direct is not None:
+                return direct
+            return await self._turn(inbound, language, passive, on_new_message)
 
-    async def _answer(
-        self,
-        request: Request,
-        inbound: parse.Inbound,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> HTTPResponse:
+    async def _first_delivery(self, request: Request, inbound: parse.Inbound) -> bool:
+        """Marks the nonce and the message as seen; tells whether this delivery is the first.
+
+        Raises:
+            Forbidden: When the nonce was used before by another message (a replay).
+        """
         timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
         window = 2 * self.settings.timestamp_window
-        fresh_nonce = await mark_once(self.store, f"wechat:nonce:{timestamp}:{nonce}", window)
         dedup_key = f"wechat:msg:{inbound.dedup_key}"
-        if not fresh_nonce:
+        if not await mark_once(self.store, f"wechat:nonce:{timestamp}:{nonce}", window):
             # A reused nonce is a replay unless it repeats a message already taken
             # (WeChat's retry of the very same request), which just gets "success".
             if await self._taken(dedup_key):
                 logger.info("WeChat retry of %s with a reused nonce ignored", inbound.dedup_key)
-                return response.text(SUCCESS)
-            raise parse.Forbidden("nonce seen before")
-        encrypt = bool(self._crypto) and request.args.get("encrypt_type", "").lower() == "aes"
-
-        def passive(text: str) -> HTTPResponse:
-            xml = render.text_reply_xml(inbound.user, inbound.account, text)
-            if encrypt and self._crypto is not None:
-                xml = self._crypto.encrypt_message(xml, nonce)
-            return response.text(xml, content_type="application/xml")
-
+                return False
+            raise Forbidden("nonce seen before")
         if not await mark_once(self.store, dedup_key, DEDUP_TTL):
             logger.info("WeChat retry of %s ignored", inbound.dedup_key)
-            return response.text(SUCCESS)
-        memory = LanguageMemory(self.store, PLATFORM)
-        language = await memory.recall(inbound.user, DEFAULT_LANGUAGE)
+            return False
+        return True
+
+    def _passive(self, request: Request, inbound: parse.Inbound) -> Passive:
+        encrypted = request.args.get("encrypt_type", "").lower() == "aes"
+        crypto = self._crypto if encrypted else None
+        return Passive(inbound, crypto, request.args.get("nonce", ""))
+
+    async def _answer_without_rasa(
+        self, inbound: parse.Inbound, language: str | None, passive: Passive
+    ) -> HTTPResponse | None:
+        """Answers what needs no Rasa turn (events, non-text, too long, welcome); else None."""
         if inbound.action == "ignore":
             return response.text(SUCCESS)
         if inbound.action == "text_only":
@@ -218,10 +222,19 @@ class WeChatInput(InputChannel):
                 buttons=tuple(render.welcome_buttons(None, WELCOME_TOPICS)),
             )
             return passive(await self._render(inbound.user, [welcome], None))
+        return None
 
+    async def _turn(
+        self,
+        inbound: parse.Inbound,
+        language: str | None,
+        passive: Passive,
+        on_new_message: OnNewMessage,
+    ) -> HTTPResponse:
+        """Hands the message to Rasa and answers within the reply budget (or later)."""
         try:
-            text, location = await self._user_text(inbound, language)
-            await memory.learn(inbound.user, text)
+            text, location = await self._user_text(inbound)
+            await self.memory.learn(inbound.user, text)  # "/share_location" shows no language
             collector = CollectingOutput(PLATFORM)
             message = UserMessage(
                 text,
@@ -231,36 +244,34 @@ class WeChatInput(InputChannel):
                 message_id=inbound.msg_id or None,
                 metadata=build_metadata(PLATFORM, inbound.user, DEFAULT_LANGUAGE, location),
             )
-
-            async def deliver_late(replies: list[BotMessage], error: BaseException | None) -> None:
-                await self._deliver(inbound.user, replies, error)
-
+            late = functools.partial(self._deliver, inbound.user)
+            budget = self.settings.reply_budget
             outcome = await run_within_budget(
-                on_new_message,
-                message,
-                collector,
-                self.settings.reply_budget,
-                deliver_late,
-                self.keeper,
+                on_new_message, message, collector, budget, late, self.keeper
             )
-            if not outcome.finished:
-                return response.text(SUCCESS)
-            if outcome.error is not None:
-                return passive(say("error", await memory.recall(inbound.user, language)))
-            if not outcome.messages:  # Rasa swallowed a failure (e.g. action server down)
-                return passive(say("error", language))
-            await memory.learn(inbound.user, *(m.text for m in outcome.messages))
-            language = await memory.recall(inbound.user, language)
-            reply = await self._render(inbound.user, outcome.messages, language)
-            if render.fits_passive(reply):
-                return passive(reply)
-            self.keeper.spawn(
-                self.sender.send_texts(inbound.user, render.split_for_customer_service(reply))
-            )
-            return response.text(SUCCESS)
+            return await self._reply(inbound, outcome, language, passive)
         except Exception:  # noqa: BLE001 - authenticated message: answer, never 5xx
             logger.exception("Handling WeChat message %s failed", inbound.dedup_key)
             return passive(say("error", language))
+
+    async def _reply(
+        self, inbound: parse.Inbound, outcome: Outcome, language: str | None, passive: Passive
+    ) -> HTTPResponse:
+        """A passive reply when the answer is ready and fits, else ``success`` (sent later)."""
+        if not outcome.finished:
+            return response.text(SUCCESS)
+        if outcome.error is not None:
+            return passive(say("error", await self.memory.recall(inbound.user, language)))
+        if not outcome.messages:  # Rasa swallowed a failure (e.g. action server down)
+            return passive(say("error", language))
+        await self.memory.learn(inbound.user, *(m.text for m in outcome.messages))
+        language = await self.memory.recall(inbound.user, language)
+        reply = await self._render(inbound.user, outcome.messages, language)
+        if render.fits_passive(reply):
+            return passive(reply)
+        parts = render.split_for_customer_service(reply)
+        self.keeper.spawn(self.sender.send_texts(inbound.user, parts))
+        return response.text(SUCCESS)
 
     async def _taken(self, dedup_key: str) -> bool:
         """Tells whether a message was already taken (False if the store fails)."""
@@ -270,14 +281,10 @@ class WeChatInput(InputChannel):
             logger.warning("Could not read %s", dedup_key, exc_info=True)
             return False
 
-    async def _user_text(
-        self, inbound: parse.Inbound, language: str | None
-    ) -> tuple[str, tuple[float, float] | None]:
-        """The text for Rasa: a tapped option's payload, a directions request, or as typed."""
+    async def _user_text(self, inbound: parse.Inbound) -> tuple[str, SharedLocation | None]:
+        """The text for Rasa: a shared location, a tapped option's payload, or as typed."""
         if inbound.action == "location":
-            label = inbound.label or ""
-            text = say("location_request", language, label=label).strip()
-            return text, (inbound.lat, inbound.lon)
+            return SHARE_LOCATION, SharedLocation(inbound.lat, inbound.lon, inbound.label)
         key = inbound.menu_id or inbound.text.strip()
         if key.isdigit() and len(key) <= 12:
             try:
@@ -309,11 +316,11 @@ class WeChatInput(InputChannel):
         self, user: str, replies: list[BotMessage], error: BaseException | None
     ) -> None:
         """Sends replies that missed the passive window through the customer-service API."""
-        language = await LanguageMemory(self.store, PLATFORM).recall(user, DEFAULT_LANGUAGE)
+        language = await self.memory.recall(user, DEFAULT_LANGUAGE)
         if error is not None or not replies:
             text = say("error", language)
         else:
-            await LanguageMemory(self.store, PLATFORM).learn(user, *(m.text for m in replies))
-            language = await LanguageMemory(self.store, PLATFORM).recall(user, language)
+            await self.memory.learn(user, *(m.text for m in replies))
+            language = await self.memory.recall(user, language)
             text = await self._render(user, replies, language)
         await self.sender.send_texts(user, render.split_for_customer_service(text))

@@ -1,8 +1,9 @@
 """Checking and reading what WeChat posts: signatures, XML, AES envelopes, messages.
 
-All functions are pure. Errors are ``WeChatRequestError`` subclasses carrying the
-HTTP status the handler answers with (403 for authentication, 400 for anything
-malformed), so no input can produce a 5xx. Message types register a reader with
+All functions are pure. Errors are the shared ``RequestRefused`` subclasses
+(``channels.common.errors``) carrying the HTTP status the handler answers with
+(``Forbidden`` for authentication, ``BadRequest`` for anything malformed), so no
+input can produce a 5xx. Message types register a reader with
 ``@register("text")``; types without one become an ``Inbound`` asking for text.
 """
 
@@ -23,40 +24,10 @@ import xmltodict
 from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import WeChatException
 
-# Event keys and QR scenes that name an intent directly (design.md's intent list).
-KNOWN_INTENTS = frozenset(
-    """greet goodbye thank affirm deny bot_challenge change_language human_handoff
-    out_of_scope ask_event_overview ask_schedule ask_food_festival ask_taekwondo
-    ask_go_events ask_forums ask_exhibitor ask_exhibition ask_concert ask_tourism
-    ask_transport ask_venue ask_tickets ask_media ask_facilities ask_contact""".split()
-)
+from channels.common.errors import BadRequest, ChannelConfigError, Forbidden
+from channels.common.intents import domain_intents
+
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-class WeChatRequestError(Exception):
-    """A request the connector refuses; ``status`` is the HTTP answer."""
-
-    status = 400
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class BadRequest(WeChatRequestError):
-    """Malformed XML, bad base64 or ciphertext, missing fields (400)."""
-
-
-class Forbidden(WeChatRequestError):
-    """Bad signature, stale timestamp or replayed nonce (403)."""
-
-    status = 403
-
-
-class TooLarge(WeChatRequestError):
-    """A body over the size limit (413)."""
-
-    status = 413
 
 
 def signature(token: str, timestamp: str, nonce: str, *extra: str) -> str:
@@ -124,14 +95,14 @@ def decode_aes_key(aes_key: str) -> bytes:
     """Decodes the 43-character EncodingAESKey into the 32-byte AES key.
 
     Raises:
-        ValueError: When it is not a valid key.
+        ChannelConfigError: When it is not a valid key.
     """
     try:
         key = base64.b64decode(aes_key + "=", validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValueError("EncodingAESKey is not base64") from exc
+        raise ChannelConfigError("EncodingAESKey is not base64") from exc
     if len(aes_key) != 43 or len(key) != 32:
-        raise ValueError("EncodingAESKey must be 43 characters (32 bytes)")
+        raise ChannelConfigError("EncodingAESKey must be 43 characters (32 bytes)")
     return key
 
 
@@ -154,7 +125,7 @@ def decrypt(encrypted: str, key: bytes, appid: str) -> str:
 class Inbound:
     """One WeChat message or event, and what the connector should do with it.
 
-    ``action`` is "rasa" (send ``text``), "location" (send a directions request),
+    ``action`` is "rasa" (send ``text``), "location" (send the shared location),
     "welcome", "text_only" (politely ask for text) or "ignore".
     """
 
@@ -206,10 +177,14 @@ def _field(message: Mapping[str, Any], name: str) -> str:
 
 
 def intent_for_key(key: str) -> str | None:
-    """Maps a menu key or QR scene ("ASK_SCHEDULE", "qrscene_ask_venue") to "/intent"."""
+    """Maps a menu key or QR scene ("ASK_SCHEDULE", "qrscene_ask_venue") to "/intent".
+
+    Returns:
+        "/intent" when the key names an intent of domain.yml, else None.
+    """
     name = key.strip().lower()
     name = name.removeprefix("qrscene_")
-    return f"/{name}" if name in KNOWN_INTENTS else None
+    return f"/{name}" if name in domain_intents() else None
 
 
 @register("text")

@@ -42,7 +42,7 @@ class WeChatSettings:
         if aes_key:
             try:
                 parse.decode_aes_key(aes_key)
-            except ValueError as exc:
+            except ChannelConfigError as exc:
                 raise ChannelConfigError(f"WECHAT_AES_KEY is invalid: {exc}") from exc
         return cls(
             token=required_str(credentials, "token", "WECHAT_TOKEN"),

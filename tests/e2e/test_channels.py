@@ -36,6 +36,7 @@ from tests.support.channels import (
     free_port,
     serve_aiohttp,
 )
+from tests.support.kakao_schema import assert_valid_skill_response
 
 WECHAT_TOKEN = "e2eToken"
 WECHAT_APPID = "wx0123456789abcdef"
@@ -228,6 +229,7 @@ def test_kakao_korean_question_gets_korean_simple_text_with_quick_replies(server
     assert reply.status_code == 200
     answer = reply.json()
     assert answer["version"] == "2.0"
+    assert_valid_skill_response(answer)
     text = answer["template"]["outputs"][0]["simpleText"]["text"]
     assert_language(text, "ko")
     labels = [q["label"] for q in answer["template"]["quickReplies"]]

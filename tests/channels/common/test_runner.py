@@ -32,6 +32,7 @@ from channels.common.store import MemoryStore
 from channels.kakao import KakaoInput, KakaoSettings
 from channels.rest import RestInput
 from tests.support.channels import fixture_json, serve_channel
+from tests.support.kakao_schema import assert_valid_skill_response
 
 
 class FakeRasa:
@@ -149,6 +150,7 @@ async def test_kakao_answers_busy_in_korean_within_its_window_when_redis_is_away
             assert reply.status == 200
             data = await reply.json()
         elapsed = time.monotonic() - started
+    assert_valid_skill_response(data)
     texts = [o["simpleText"]["text"] for o in data["template"]["outputs"]]
     assert texts == [say("unavailable", "ko")]
     assert elapsed < 1.0

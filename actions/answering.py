@@ -97,6 +97,8 @@ class ContentAction(Action, ABC):
     """
 
     action_name: str
+    #: The ``topic`` slot after this action (None: the one the answer chose).
+    topic: str | None = None
 
     @property
     @abstractmethod
@@ -122,7 +124,10 @@ class ContentAction(Action, ABC):
         note_unanswered(tracker, answered=answer.answered)
         for message in answer.messages:
             dispatcher.utter_message(**message)
-        events = answer.context.slot_events(ask.context)
+        # The topic is the kind of question this action takes, whatever the answer
+        # was composed from, so the rules can say what follows each action.
+        context = answer.context.moved_to(topic=self.topic) if self.topic else answer.context
+        events = context.slot_events(ask.context)
         if answer.more is not None:
             events.append(SlotSet(MORE, answer.more or None))
         return events

@@ -19,36 +19,42 @@ class ActionAnswerSchedule(ContentAction):
     """What is on: a day, a part of a day, next, or the week."""
 
     action_name, asked = "action_answer_schedule", "schedule"
+    topic = "schedule"
 
 
 class ActionAnswerEvent(ContentAction):
     """A programme item: the food festival, taekwondo, Go, forums, exhibition, concert, ..."""
 
     action_name, asked = "action_answer_event", "event"
+    topic = "event"
 
 
 class ActionAnswerVenue(ContentAction):
     """Where a venue is: address, opening hours, parking, map."""
 
     action_name, asked = "action_answer_venue", "venue"
+    topic = "venue"
 
 
 class ActionAnswerTransport(ContentAction):
     """How to get to a venue, from the visitor's origin when known."""
 
     action_name, asked = "action_answer_transport", "transport"
+    topic = "transport"
 
 
 class ActionAnswerLocation(ContentAction):
     """Directions from a shared location."""
 
     action_name, asked = "action_answer_location", "location"
+    topic = "transport"
 
 
 class ActionAnswerFaq(ContentAction):
     """Tickets, facilities, contacts, media, exhibitors, tourism: the FAQ."""
 
     action_name, asked = "action_answer_faq", "faq"
+    topic = "faq"
 
 
 class ActionFallback(ContentAction):

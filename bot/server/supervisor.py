@@ -40,6 +40,8 @@ from bot.settings import Settings, SettingsError, environment, get_settings
 EMBEDDED_ENDPOINTS = Path("endpoints.yml")
 REDIS_ENDPOINTS = Path("endpoints.redis.yml")
 CREDENTIALS_TEMPLATE = Path("credentials.yml")
+#: The usage counter of endpoints.yml, for an endpoints file written for a moved action server.
+USAGE_BROKER = "event_broker:\n  type: bot.server.usage_broker.UsageBroker\n"
 #: The port endpoints.yml names for the action server.
 EMBEDDED_ACTIONS_PORT = 5055
 # Sanic reads a whole body before any connector sees it, up to 100 MB by default.
@@ -77,7 +79,8 @@ def choose_endpoints(settings: Settings, folder: RunFolder) -> tuple[Path, dict[
     if not settings.redis_url:
         if settings.actions_port == EMBEDDED_ACTIONS_PORT:
             return EMBEDDED_ENDPOINTS, {}
-        return folder.write("endpoints.yml", f'action_endpoint:\n  url: "{action_url}"\n'), {}
+        text = f'action_endpoint:\n  url: "{action_url}"\n{USAGE_BROKER}'
+        return folder.write("endpoints.yml", text), {}
     return REDIS_ENDPOINTS, {
         "KW_ACTION_URL": settings.action_url or action_url,
         "KW_REDIS_PREFIX": settings.redis_prefix,

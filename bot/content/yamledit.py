@@ -119,8 +119,9 @@ def _assign(target: CommentedMap, key: str, value: Any) -> None:
         target[key] = node
     elif isinstance(value, list):
         target[key] = _sequence(old, value)
-    else:
+    elif old is None or isinstance(old, (CommentedMap, CommentedSeq)) or str(old) != str(value):
         target[key] = value
+    # else: the same value as written (a date, a float's digits): keep it as it was written
 
 
 def _sequence(old: Any, values: list[Any]) -> CommentedSeq:

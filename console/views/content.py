@@ -34,6 +34,12 @@ from console import drafting, forms
 from console.web import account, audit, flash, lang, need, redirect, render, services
 
 
+def _posted(request: Request) -> dict[str, list[str]]:
+    """The posted form as lists of values by name (Sanic's ``get`` gives only the first)."""
+    form = request.form or {}
+    return {key: list(form.getlist(key)) for key in form if key != "csrf_token"}
+
+
 def _section(name: str) -> Section:
     section = SECTIONS.get(name)
     if section is None:
@@ -145,7 +151,7 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     is_new = record_id == "new"
     if is_new and (section.single or section.fixed_ids):
         raise NotFound("records of this kind cannot be added")
-    values, root = forms.parse_form(section, request.form)
+    values, root = forms.parse_form(section, _posted(request))
     stores = services(request)
     draft = drafting.current(stores)
     try:
@@ -164,7 +170,7 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
             request,
             section,
             record_id,
-            forms.form_values(request.form, section),
+            forms.form_values(_posted(request), section),
             {},
             [str(error)],
             422,
@@ -173,7 +179,13 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     if errors or loose:
         shown_id = None if is_new else record_id
         return _form(
-            request, section, shown_id, forms.form_values(request.form, section), errors, loose, 422
+            request,
+            section,
+            shown_id,
+            forms.form_values(_posted(request), section),
+            errors,
+            loose,
+            422,
         )
     new_id = str(values.get("id") or record_id)
 

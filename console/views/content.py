@@ -36,7 +36,9 @@ from console.web import account, audit, flash, lang, need, redirect, render, ser
 
 def _posted(request: Request) -> dict[str, list[str]]:
     """The posted form as lists of values by name (Sanic's ``get`` gives only the first)."""
-    form = request.form or {}
+    form = request.form
+    if not form:
+        return {}
     return {key: list(form.getlist(key)) for key in form if key != "csrf_token"}
 
 

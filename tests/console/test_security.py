@@ -124,7 +124,8 @@ def test_stored_script_is_shown_as_text(console) -> None:
         "id": "wifi",
         "topic": "facilities",
         "questions.zh": "有免费WiFi吗？\n无线网密码是多少\n现场怎么上网",
-        "questions.ko": "무료 와이파이 있나요?\n와이파이 비밀번호가 뭐예요?\n현장에서 인터넷 어떻게 써요?",
+        "questions.ko": "무료 와이파이 있나요?\n와이파이 비밀번호가 뭐예요?\n"
+        "현장에서 인터넷 어떻게 써요?",
         "answer.zh": SCRIPT + "有的",
         "answer.ko": SCRIPT + "있어요",
     }

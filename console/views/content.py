@@ -205,6 +205,11 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     return redirect(f"/content/{section.name}/{'-' if section.single else new_id}")
 
 
+async def create(request: Request, section_name: str) -> HTTPResponse:
+    """Adds a new record to the draft (the form of ``new_page``)."""
+    return await save(request, section_name, "new")
+
+
 async def duplicate_record(request: Request, section_name: str, record_id: str) -> HTTPResponse:
     """Copies a record under a new id (given in the form) into the draft."""
     need(request, "editor")
@@ -256,6 +261,7 @@ def register(app: Sanic) -> None:
     app.add_route(sections, "/content", name="sections")
     app.add_route(sections, "/content/<section_name>", name="section")
     app.add_route(new_page, "/content/<section_name>/new", methods=["GET"], name="new_page")
+    app.add_route(create, "/content/<section_name>/new", methods=["POST"], name="create")
     app.add_route(
         edit_page, "/content/<section_name>/<record_id>", methods=["GET"], name="edit_page"
     )

@@ -12,6 +12,17 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // After a refused save, bring the first problem into view and put the cursor in its field.
+  var problem = document.querySelector("ul.field-error, #record-errors");
+  if (problem) {
+    var box = problem.closest(".lang-col, .field") || problem;
+    var input = box.querySelector("input:not([type=hidden]), textarea, select");
+    problem.scrollIntoView({ block: "center" });
+    if (input) {
+      input.focus({ preventScroll: true });
+    }
+  }
+
   // Preview chat: send questions as JSON, show replies as plain text.
   var form = document.getElementById("chat-form");
   if (!form) {

@@ -65,15 +65,16 @@ def quit_chromium(driver) -> None:  # noqa: ANN001
         shutil.rmtree(getattr(driver, "kw_profile", ""), ignore_errors=True)
 
 
-def screenshot(driver, path: Path, size: tuple[int, int] = DESKTOP, full: bool = True) -> Path:  # noqa: ANN001
-    """Saves a PNG of the page (the whole page height when ``full``)."""
+def screenshot(driver, path: Path, size: tuple[int, int] = DESKTOP) -> Path:  # noqa: ANN001
+    """Saves a PNG of the whole page (at most 4000 pixels high) through the DevTools protocol."""
+    import base64
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    width, height = size
-    if full:
-        height = min(
-            int(driver.execute_script("return document.documentElement.scrollHeight")), 4000
-        )
-    driver.set_window_size(width, max(height, size[1]))
-    driver.save_screenshot(str(path))
-    driver.set_window_size(*size)
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    content = metrics.get("cssContentSize") or metrics["contentSize"]
+    clip = {"x": 0, "y": 0, "width": size[0], "height": min(content["height"], 4000), "scale": 1}
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
     return path

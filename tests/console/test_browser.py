@@ -1,4 +1,4 @@
-"""The staff console in a real headless Chromium, against `python -m bot.server` (what `make run` runs).
+"""The staff console in a real headless Chromium, against `python -m bot.server` (`make run`).
 
 One scenario, step by step, on one running assistant (embedded mode, its own
 content folder): a wrong password is refused; sign in; an edit that breaks
@@ -340,9 +340,8 @@ def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:
         shot(browser, name, PHONE)
     browser.set_window_size(*DESKTOP)
     heaviest = max(weights, key=weights.get)
-    print(
-        f"  heaviest console page: {heaviest}, {weights[heaviest] / 1024:.1f} KiB with CSS and script"
-    )
+    kib = weights[heaviest] / 1024
+    print(f"  heaviest console page: {heaviest}, {kib:.1f} KiB with CSS and script")
     assert weights[heaviest] < 500 * 1024
 
 

@@ -1,5 +1,7 @@
-"""The console in Redis mode: accounts, sessions, draft and versions in Redis; a publish
-reaches a running action server within 2 s, and rollback brings the old answer back.
+"""The console in Redis mode: a publish reaches a running action server within 2 s.
+
+Accounts, sessions, the draft and versions are in Redis; rollback brings the
+old answer back.
 
 The console (`python -m console`) and an action server (`python -m rasa_sdk`) run as
 processes with REDIS_URL and a random key prefix; the console is driven over HTTP
@@ -36,7 +38,8 @@ def _wifi_form(answer_ko: str) -> dict[str, str]:
         "id": "wifi",
         "topic": "facilities",
         "questions.zh": "有免费WiFi吗？\n无线网密码是多少\n现场怎么上网",
-        "questions.ko": "무료 와이파이 있나요?\n와이파이 비밀번호가 뭐예요?\n현장에서 인터넷 어떻게 써요?",
+        "questions.ko": "무료 와이파이 있나요?\n와이파이 비밀번호가 뭐예요?\n"
+        "현장에서 인터넷 어떻게 써요?",
         "answer.zh": "WiFi 名称改为 KW-REDIS（新）。",
         "answer.ko": answer_ko,
     }
@@ -44,7 +47,7 @@ def _wifi_form(answer_ko: str) -> dict[str, str]:
 
 def test_publish_from_the_console_reaches_the_action_server_within_2_s(
     console,
-    action_server,
+    action_server,  # noqa: F811 - the fixture imported above
     redis_client,
     redis_prefix,
     capsys,  # noqa: F811

@@ -40,7 +40,7 @@ RUN pip install --quiet --no-deps --no-build-isolation -e . \
  && rm -rf .rasa/cache \
  && chown -R kw:kw /app
 USER kw
-EXPOSE 5005 5055
+EXPOSE 5005 5055 5080
 # One container with both servers (embedded, or Redis mode when REDIS_URL is set).
 # docker-compose.yml runs the two servers as separate services instead.
 CMD ["python", "-m", "bot.server"]

@@ -13,7 +13,7 @@ MODEL   := models/korea-week.tar.gz
 MODEL_INPUTS := config.yml domain.yml $(shell find nlu_data bot/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 # What `make lint` checks with ruff; mypy's list is in pyproject.toml.
-LINTED  := bot actions channels harness bench reliability tests
+LINTED  := bot actions channels console harness bench reliability tests
 
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3

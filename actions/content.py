@@ -1,12 +1,16 @@
 """Access to the current staff content from inside actions.
 
 Content is loaded on first use (never at import). Without Redis it comes from the
-content folder and is reloaded when staff save a file there, checked at most once
-a second. With REDIS_URL set, the version staff published (`bot content publish`)
+content folder and is reloaded when staff save a file there or publish (the
+console, `bot content publish`), checked at most once a second; the files are
+read under the publish lock, so a half-written publish is never seen.
+With REDIS_URL set, the version staff published (`bot content publish`)
 answers: a background thread follows the live version (bot.content.watch), so a
 new one is used within about a second and answering never waits on Redis; while
 nothing is published, or Redis cannot be reached at start, the folder answers.
 Either way a broken version is logged and the last good content keeps answering.
+The staff console's preview answers from a draft instead: ``get_content`` returns
+the content set in ``bot.content.preview`` for the task that set it.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import threading
 import time
 from pathlib import Path
 
+from bot.content import preview
 from bot.content.errors import ContentInvalid
-from bot.content.loader import load_content
+from bot.content.filestore import lock_path, read_folder_texts
+from bot.content.loader import load_content_texts
 from bot.content.model import Content
 from bot.content.watch import LiveContentWatcher
 from bot.settings import Settings, get_settings
@@ -30,8 +36,9 @@ _CHECK_INTERVAL_S = 1.0
 class ContentProvider:
     """Keeps the newest valid content of a folder in memory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, lock: Path | None = None) -> None:
         self._directory = directory
+        self._lock_file = lock
         self._content: Content | None = None
         self._stamp: tuple[tuple[str, float, int], ...] = ()
         self._checked_at = 0.0
@@ -59,7 +66,7 @@ class ContentProvider:
             if self._content is not None and stamp == self._stamp:
                 return self._content
             try:
-                content = load_content(self._directory)
+                content = load_content_texts(read_folder_texts(self._directory, self._lock_file))
             except ContentInvalid as error:
                 if self._content is None:
                     raise
@@ -120,19 +127,26 @@ _providers_lock = threading.Lock()
 
 def make_provider(settings: Settings) -> Provider:
     """Builds the content provider the settings ask for (Redis mode if REDIS_URL is set)."""
-    folder = ContentProvider(settings.content_dir.resolve())
+    folder = ContentProvider(
+        settings.content_dir.resolve(), lock_path(settings.state_dir.resolve() / "content")
+    )
     if not settings.redis_url:
         return folder
-    from bot.content.store import ContentStore
+    from bot.content.store import RedisContentStore
     from bot.redis_client import connect
 
-    store = ContentStore(connect(settings.redis_url, settings.redis_timeout), settings.redis_prefix)
+    store = RedisContentStore(
+        connect(settings.redis_url, settings.redis_timeout), settings.redis_prefix
+    )
     startup_wait = max(1.0, 2 * settings.redis_timeout)
     return PublishedContentProvider(folder, LiveContentWatcher(store), startup_wait)
 
 
 def get_content() -> Content:
-    """Returns the current content: published (REDIS_URL) or from KW_CONTENT_DIR."""
+    """Returns the current content: a preview's draft, published (REDIS_URL) or KW_CONTENT_DIR."""
+    draft = preview.current()
+    if draft is not None:
+        return draft
     settings = get_settings()
     key = (settings.content_dir.resolve(), settings.redis_url, settings.redis_prefix)
     provider = _providers.get(key)

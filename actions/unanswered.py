@@ -19,6 +19,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.common import latest_metadata, reply_language
+from bot.content import preview
 from bot.nlu.language import detect_language
 from bot.settings import Settings, get_settings
 from bot.unanswered.log import MAX_TEXT, UnansweredLog, UnansweredRecord, hash_user, open_log
@@ -117,6 +118,8 @@ def note_unanswered(tracker: Tracker, answered: bool = True) -> asyncio.Future[N
         tracker: The conversation; its latest message is the one judged.
         answered: False when the bot had no answer (the fallback's default reply).
     """
+    if preview.current() is not None:  # staff trying a draft in the console, not a visitor
+        return None
     try:
         settings = get_settings()
         reason = unanswered_reason(tracker, answered, settings.low_confidence)

@@ -148,6 +148,71 @@ class Settings(BaseModel):
         "who publishes content from this shell (default: the login name)",
         default=None,
     )
+    state_dir: Path = _var(
+        "KW_STATE_DIR",
+        "embedded mode's own records: content versions and history, the shared draft, "
+        "staff accounts, the audit log, usage counts (Redis holds them in Redis mode)",
+        default=Path("var"),
+    )
+    usage_flush: float = _var(
+        "KW_USAGE_FLUSH",
+        "seconds between two writes of the usage counts (dashboard) by each Rasa server",
+        default=2.0,
+        ge=0.1,
+        le=60.0,
+    )
+    usage_days: float = _var(
+        "KW_USAGE_DAYS", "days the hourly usage counts are kept", default=35.0, ge=1.0
+    )
+    # --- staff console ---
+    console_host: str = _var(
+        "KW_CONSOLE_HOST", "interface the staff console listens on", default="127.0.0.1"
+    )
+    console_port: int = _var(
+        "KW_CONSOLE_PORT",
+        "port of the staff console; `make run` starts it unless this is 0",
+        default=5080,
+        ge=0,
+        le=65535,
+    )
+    console_idle_minutes: float = _var(
+        "KW_CONSOLE_IDLE_MINUTES",
+        "minutes without a request after which a console session ends",
+        default=30.0,
+        ge=1.0,
+        le=24 * 60.0,
+    )
+    console_proxies: int = _var(
+        "KW_CONSOLE_PROXIES",
+        "proxies in front of the console whose X-Forwarded-For/-Proto it trusts (compose: 1)",
+        default=0,
+        ge=0,
+        le=5,
+    )
+    login_slow_after: int = _var(
+        "KW_LOGIN_SLOW_AFTER",
+        "failed logins of one account or address after which each attempt waits a second more",
+        default=3,
+        ge=1,
+    )
+    login_lock_after: int = _var(
+        "KW_LOGIN_LOCK_AFTER",
+        "failed logins of one account after which it is locked for KW_LOGIN_LOCK_MINUTES",
+        default=5,
+        ge=1,
+    )
+    login_lock_address_after: int = _var(
+        "KW_LOGIN_LOCK_ADDRESS_AFTER",
+        "failed logins from one address after which it is locked for KW_LOGIN_LOCK_MINUTES",
+        default=20,
+        ge=1,
+    )
+    login_lock_minutes: float = _var(
+        "KW_LOGIN_LOCK_MINUTES",
+        "how long a locked account or address must wait, and how long failures are counted",
+        default=15.0,
+        ge=0.05,
+    )
     # --- servers ---
     host: str = _var("KW_HOST", "interface the Rasa server listens on", default="127.0.0.1")
     port: int = _var("KW_PORT", "port of the Rasa server", default=5005, ge=1, le=65535)

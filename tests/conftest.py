@@ -18,7 +18,9 @@ from tests.support.redis import REDIS_URL
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_storage(tmp_path_factory: pytest.TempPathFactory):
-    """Keeps the tests' unanswered-question records out of var/ and out of a shell's REDIS_URL.
+    """Keeps the tests' records (unanswered questions, content history, accounts) out of var/.
+
+    Also keeps them out of a shell's REDIS_URL.
 
     Tests that use Redis set REDIS_URL and a random KW_REDIS_PREFIX themselves.
     """
@@ -26,11 +28,12 @@ def isolated_storage(tmp_path_factory: pytest.TempPathFactory):
 
     from bot.settings import get_settings
 
-    names = ("REDIS_URL", "KW_REDIS_PREFIX", "KW_UNANSWERED_FILE")
+    names = ("REDIS_URL", "KW_REDIS_PREFIX", "KW_UNANSWERED_FILE", "KW_STATE_DIR")
     saved = {name: os.environ.get(name) for name in names}
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("KW_REDIS_PREFIX", None)
     os.environ["KW_UNANSWERED_FILE"] = str(tmp_path_factory.mktemp("var") / "unanswered.jsonl")
+    os.environ["KW_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
     get_settings.cache_clear()
     yield
     for name, value in saved.items():

@@ -1,8 +1,11 @@
 """`bot content check | publish | history | diff | rollback`: staff check and put content live.
 
-``check`` reads the content folder. The others need REDIS_URL (and use
-KW_REDIS_PREFIX). Exit codes: 0 done (or nothing to do), 1 refused (content
-problems, unknown version), 2 not configured, 3 Redis unreachable.
+``check`` reads the content folder. The others use the content store of the
+settings (``bot.content.store.open_store``): with REDIS_URL the versions in Redis
+(under KW_REDIS_PREFIX), without it the content folder itself, with versions and
+history under KW_STATE_DIR. The staff console uses the same store. Exit codes:
+0 done (or nothing to do), 1 refused (content problems, unknown version), 2 not
+configured, 3 Redis unreachable.
 """
 
 from __future__ import annotations
@@ -54,29 +57,22 @@ def with_store(command: Callable[..., int]) -> Callable[[argparse.Namespace, Set
         from redis.exceptions import RedisError
 
         from bot.content.errors import ContentInvalid
-        from bot.content.store import ContentStore, PublishError
-        from bot.redis_client import connect
+        from bot.content.store import PublishError, open_store
 
-        if not settings.redis_url:
-            return _fail(
-                "set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to publish content; "
-                "without it the bot reads the content/ folder directly",
-                EXIT_CONFIG,
-            )
-        store = ContentStore(
-            connect(settings.redis_url, max(settings.redis_timeout, 2.0)), settings.redis_prefix
-        )
+        store = open_store(settings)
         try:
             return command(args, store, settings)
         except PublishError as error:
             return _fail(str(error), EXIT_REFUSED)
         except ContentInvalid as error:  # a stored version that today's checks refuse
             return _fail(f"that version no longer passes the checks; {error}", EXIT_REFUSED)
-        except (RedisError, OSError) as error:
+        except RedisError as error:
             return _fail(
                 f"cannot reach Redis at {settings.redis_url}: {error}; nothing was changed",
                 EXIT_REDIS,
             )
+        except OSError as error:
+            return _fail(f"cannot write {error.filename or store.where}: {error}", EXIT_REDIS)
 
     return run
 
@@ -129,12 +125,11 @@ def cmd_publish(args: argparse.Namespace, store: ContentStore, settings: Setting
     directory = Path(args.dir) if args.dir else settings.content_dir
     if not directory.is_dir():
         return _fail(f"the content folder {directory} does not exist", EXIT_REFUSED)
+    texts = read_content_texts(directory)
     if not args.message.strip():
         return _fail('say in a few words what you changed: -m "..."', EXIT_CONFIG)
     try:
-        entry = store.publish(
-            read_content_texts(directory), author_name(args.author, settings), args.message.strip()
-        )
+        entry = store.publish(texts, author_name(args.author, settings), args.message.strip())
     except ContentInvalid as error:
         for problem in error.errors:
             print(problem)
@@ -211,7 +206,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     check = content_sub.add_parser("check", help="check content/ and list every problem")
     check.add_argument("--dir", help="the content folder (default: $KW_CONTENT_DIR)")
     check.set_defaults(func=cmd_check)
-    publish = content_sub.add_parser("publish", help="check content/ and put it live (Redis)")
+    publish = content_sub.add_parser("publish", help="check content/ and put it live")
     publish.add_argument("-m", "--message", required=True, help="what you changed, in a few words")
     publish.add_argument("--dir", help="the content folder (default: $KW_CONTENT_DIR)")
     publish.add_argument("--author", help="your name (default: $KW_STAFF_NAME or your login)")

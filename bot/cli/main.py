@@ -5,6 +5,8 @@
     bot content publish -m "message" [--dir content] [--author NAME]
     bot content history | diff [VERSION] | rollback [VERSION]
     bot report unanswered [--since 24h] [--csv]
+    bot staff add NAME --role editor|publisher|admin --password-stdin
+    bot staff list | disable NAME | enable NAME | passwd NAME --password-stdin
 
 Every command gets the settings (bot.settings); a variable with an unusable value
 stops the command with one line naming it, and exit status 2.
@@ -17,7 +19,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, content, report
+from bot.cli import ask, content, report, staff
 from bot.quiet import quiet_third_party_warnings
 from bot.settings import Settings, SettingsError, environment
 
@@ -29,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_commands(sub)
     content.add_commands(sub)
     report.add_commands(sub)
+    staff.add_commands(sub)
     return parser
 
 

@@ -1,11 +1,14 @@
-"""Published content in Redis: immutable versions, one live pointer, and a history.
+"""One content store interface, two backends: Redis, or the content folder with ``var/``.
 
 Staff publish the texts of the content files; each distinct content is stored once,
 under its version (the sha256 of the checked content, ``Content.version``), and
 never changed. Publishing or rolling back moves the live pointer and appends to the
-history in one Redis transaction (WATCH/MULTI on the pointer), so two staff
-publishing at once each get a whole version live, one after the other, and the
-history names the right parent for each. Keys, under a prefix starting "kw:":
+history in one step, so two staff publishing at once each get a whole version
+live, one after the other, and the history names the right parent for each.
+``ContentStore`` holds what both backends share (checking, the change summary,
+rollback, version prefixes); ``RedisContentStore`` is the Redis backend and
+``bot.content.filestore.FileContentStore`` the embedded one; ``open_store`` picks
+one from the settings. Redis keys, under a prefix starting "kw:":
 
 - ``content:version:<sha256>``: JSON {"version", "files": {name: text}, "created_at",
   "author"}; no TTL while live, expires ``keep_days`` after it stops being live.
@@ -20,45 +23,50 @@ After each switch the new version id is published on the channel
 from __future__ import annotations
 
 import json
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from redis.exceptions import WatchError
 
 from bot.content.diff import diff_content
 from bot.content.errors import ContentInvalid
+from bot.content.history import (
+    MAX_HISTORY,
+    MIN_PREFIX,
+    SHORT,
+    AmbiguousVersion,
+    HistoryEntry,
+    NothingToDo,
+    PublishError,
+    VersionNotFound,
+    resolve_version,
+)
 from bot.content.loader import load_content_texts
 from bot.content.model import Content, local_timezone
 from bot.settings import KEY_NAMESPACE, namespaced
 
-#: Characters of a version id shown to staff and accepted as the shortest form.
-SHORT = 12
-MIN_PREFIX = 4
-MAX_HISTORY = 1000
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+__all__ = [
+    "MIN_PREFIX",
+    "SHORT",
+    "AmbiguousVersion",
+    "ContentStore",
+    "HistoryEntry",
+    "NothingToDo",
+    "PublishError",
+    "RedisContentStore",
+    "VersionNotFound",
+    "open_store",
+]
+
 DEFAULT_KEEP_DAYS = 180
 _MAX_ATTEMPTS = 50
-_HEX = re.compile(r"[0-9a-f]+")
-
-
-class PublishError(Exception):
-    """Publishing, rolling back or looking up a version did not happen; the message says why."""
-
-
-class VersionNotFound(PublishError):
-    """No stored version has this id (or the version has expired)."""
-
-
-class AmbiguousVersion(PublishError):
-    """Several versions start with the given prefix."""
-
-
-class NothingToDo(PublishError):
-    """The requested version is live already."""
 
 
 @dataclass(frozen=True)
@@ -87,93 +95,32 @@ class ContentKeys:
         return f"{self.prefix}content:version:{version}"
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One change of the live version.
-
-    Attributes:
-        action: "publish" or "rollback".
-        version: The version that became live (full sha256).
-        parent: The version live before, or None for the first publish.
-        author: Who did it.
-        at: When, ISO 8601 in Asia/Shanghai time.
-        message: Why, in the author's words.
-        changes: What changed compared to the parent (``ContentDiff.summary``).
-    """
-
-    action: str
-    version: str
-    parent: str | None
-    author: str
-    at: str
-    message: str
-    changes: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def short(self) -> str:
-        """The version id as shown to staff."""
-        return self.version[:SHORT]
-
-    def to_json(self) -> str:
-        """The entry as stored in Redis."""
-        return json.dumps(
-            {
-                "action": self.action,
-                "version": self.version,
-                "parent": self.parent,
-                "author": self.author,
-                "at": self.at,
-                "message": self.message,
-                "changes": dict(self.changes),
-            },
-            ensure_ascii=False,
-        )
-
-    @classmethod
-    def from_json(cls, raw: str) -> HistoryEntry:
-        """Reads an entry stored by ``to_json``."""
-        data = json.loads(raw)
-        return cls(
-            action=data["action"],
-            version=data["version"],
-            parent=data.get("parent"),
-            author=data.get("author", ""),
-            at=data.get("at", ""),
-            message=data.get("message", ""),
-            changes=data.get("changes") or {},
-        )
-
-
 class ContentStore:
-    """Publishes content versions to Redis and reads them back.
+    """What every content store does, whatever keeps the versions.
+
+    A backend provides ``live_version``, ``texts``, ``history`` and ``_switch``;
+    everything else (checking, the change summary, rollback, version prefixes,
+    the parsed-version cache) is here, so the CLI and the console behave the same
+    in both modes.
 
     Args:
-        client: A Redis client returning ``str`` (see ``bot.redis_client.connect``).
-        prefix: Start of every key; must start with "kw:".
-        keep_days: How long a version is kept after it stops being live.
         clock: Returns the current time (aware); tests pass a fixed one.
     """
 
+    #: Shown to staff: where published versions live ("Redis" or a folder).
+    where = ""
+
     def __init__(
-        self,
-        client: redis.Redis,
-        prefix: str = KEY_NAMESPACE,
-        keep_days: float = DEFAULT_KEEP_DAYS,
-        clock: Callable[[], datetime] = lambda: datetime.now(local_timezone()),
+        self, clock: Callable[[], datetime] = lambda: datetime.now(local_timezone())
     ) -> None:
-        prefix = namespaced(prefix, "content store")
-        self.client = client
-        self.keys = ContentKeys(prefix)
-        self._keep_seconds = max(1, int(keep_days * 86400))
         self._clock = clock
         self._parsed: OrderedDict[str, Content] = OrderedDict()
 
-    # --- reading -----------------------------------------------------------------------
+    # --- what a backend provides --------------------------------------------------------
 
     def live_version(self, reader: Any = None) -> str | None:
         """The full id of the live version, or None if nothing was published."""
-        raw = (reader or self.client).get(self.keys.live)
-        return json.loads(raw)["version"] if raw else None
+        raise NotImplementedError
 
     def texts(self, version: str, reader: Any = None) -> dict[str, str]:
         """The file texts of a stored version.
@@ -181,10 +128,29 @@ class ContentStore:
         Raises:
             VersionNotFound: If the version is not (or no longer) stored.
         """
-        raw = (reader or self.client).get(self.keys.version(version))
-        if raw is None:
-            raise VersionNotFound(f"version {version[:SHORT]} is not stored (it may have expired)")
-        return dict(json.loads(raw)["files"])
+        raise NotImplementedError
+
+    def history(self) -> list[HistoryEntry]:
+        """Every kept history entry, oldest first."""
+        raise NotImplementedError
+
+    def _switch(
+        self,
+        action: str,
+        content: Content,
+        texts: Mapping[str, str] | None,
+        author: str,
+        message: str,
+    ) -> HistoryEntry:
+        """Stores ``texts`` (None: already stored) and makes ``content`` live, atomically."""
+        raise NotImplementedError
+
+    # --- shared ---------------------------------------------------------------------------
+
+    def live_texts(self) -> dict[str, str] | None:
+        """The texts of the live version, or None if nothing was published."""
+        version = self.live_version()
+        return self.texts(version) if version else None
 
     def content(self, version: str, reader: Any = None) -> Content:
         """The checked content of a stored version (parsed once per process, then cached).
@@ -203,10 +169,6 @@ class ContentStore:
             self._parsed.popitem(last=False)
         return content
 
-    def history(self) -> list[HistoryEntry]:
-        """Every kept history entry, oldest first."""
-        return [HistoryEntry.from_json(raw) for raw in self.client.lrange(self.keys.history, 0, -1)]
-
     def resolve(self, ref: str) -> str:
         """The full id of the version named by ``ref``: a full id or a unique prefix.
 
@@ -214,27 +176,7 @@ class ContentStore:
             VersionNotFound: If no version in the history starts with ``ref``.
             AmbiguousVersion: If several do.
         """
-        ref = ref.strip().lower()
-        if len(ref) < MIN_PREFIX or not _HEX.fullmatch(ref):
-            raise VersionNotFound(
-                f"{ref!r} is not a version id: give at least {MIN_PREFIX} of "
-                "the letters and digits shown by `bot content history`"
-            )
-        known = {
-            version
-            for entry in self.history()
-            for version in (entry.version, entry.parent)
-            if version
-        }
-        matches = sorted(version for version in known if version.startswith(ref))
-        if not matches:
-            raise VersionNotFound(f"no published version starts with {ref}")
-        if len(matches) > 1:
-            shown = ", ".join(version[:SHORT] for version in matches)
-            raise AmbiguousVersion(f"{ref} could be any of {shown}; give more characters")
-        return matches[0]
-
-    # --- changing the live version -----------------------------------------------------
+        return resolve_version(ref, self.history())
 
     def publish(self, texts: Mapping[str, str], author: str, message: str) -> HistoryEntry:
         """Checks content files and makes them the live version.
@@ -251,19 +193,10 @@ class ContentStore:
             ContentInvalid: With every problem, if the content does not pass the checks
                 (nothing is written).
             NothingToDo: If exactly this content is live already.
-            PublishError: If Redis kept changing under us (retry later).
+            PublishError: If the live version kept changing under us (retry later).
         """
         content = load_content_texts(texts)
-        payload = json.dumps(
-            {
-                "version": content.version,
-                "files": dict(texts),
-                "created_at": self._now(),
-                "author": author,
-            },
-            ensure_ascii=False,
-        )
-        return self._switch("publish", content, payload, author, message)
+        return self._switch("publish", content, dict(texts), author, message)
 
     def rollback(
         self, author: str, ref: str | None = None, message: str | None = None
@@ -291,7 +224,7 @@ class ContentStore:
         text = message or f"rollback to {version[:SHORT]}"
         return self._switch("rollback", content, None, author, text)
 
-    def _parent_content(self, parent: str | None, reader: Any) -> Content | None:
+    def _parent_content(self, parent: str | None, reader: Any = None) -> Content | None:
         """The content live before, for the change summary; None if gone or unreadable."""
         if parent is None:
             return None
@@ -303,12 +236,90 @@ class ContentStore:
     def _now(self) -> str:
         return self._clock().isoformat(timespec="seconds")
 
+    def _entry(
+        self,
+        action: str,
+        content: Content,
+        parent: str | None,
+        author: str,
+        message: str,
+        reader: Any = None,
+    ) -> HistoryEntry:
+        """The history entry of making ``content`` live over ``parent``."""
+        old = self._parent_content(parent, reader)
+        changes = diff_content(old, content).summary()
+        return HistoryEntry(action, content.version, parent, author, self._now(), message, changes)
+
+    def _payload(self, content: Content, texts: Mapping[str, str], author: str) -> str:
+        """A stored version: its id, files, time and author, as JSON."""
+        return json.dumps(
+            {
+                "version": content.version,
+                "files": dict(texts),
+                "created_at": self._now(),
+                "author": author,
+            },
+            ensure_ascii=False,
+        )
+
+
+class RedisContentStore(ContentStore):
+    """Publishes content versions to Redis and reads them back.
+
+    Args:
+        client: A Redis client returning ``str`` (see ``bot.redis_client.connect``).
+        prefix: Start of every key; must start with "kw:".
+        keep_days: How long a version is kept after it stops being live.
+        clock: Returns the current time (aware); tests pass a fixed one.
+    """
+
+    where = "Redis"
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = KEY_NAMESPACE,
+        keep_days: float = DEFAULT_KEEP_DAYS,
+        clock: Callable[[], datetime] = lambda: datetime.now(local_timezone()),
+    ) -> None:
+        super().__init__(clock)
+        prefix = namespaced(prefix, "content store")
+        self.client = client
+        self.keys = ContentKeys(prefix)
+        self._keep_seconds = max(1, int(keep_days * 86400))
+
+    def live_version(self, reader: Any = None) -> str | None:
+        """The full id of the live version, or None if nothing was published."""
+        raw = (reader or self.client).get(self.keys.live)
+        return json.loads(raw)["version"] if raw else None
+
+    def texts(self, version: str, reader: Any = None) -> dict[str, str]:
+        """The file texts of a stored version.
+
+        Raises:
+            VersionNotFound: If the version is not (or no longer) stored.
+        """
+        raw = (reader or self.client).get(self.keys.version(version))
+        if raw is None:
+            raise VersionNotFound(f"version {version[:SHORT]} is not stored (it may have expired)")
+        return dict(json.loads(raw)["files"])
+
+    def history(self) -> list[HistoryEntry]:
+        """Every kept history entry, oldest first."""
+        return [HistoryEntry.from_json(raw) for raw in self.client.lrange(self.keys.history, 0, -1)]
+
     def _switch(
-        self, action: str, content: Content, payload: str | None, author: str, message: str
+        self,
+        action: str,
+        content: Content,
+        texts: Mapping[str, str] | None,
+        author: str,
+        message: str,
     ) -> HistoryEntry:
         """Moves the live pointer to ``content`` and appends to the history, atomically."""
         version = content.version
         version_key = self.keys.version(version)
+        payload = None if texts is None else self._payload(content, texts, author)
         for _ in range(_MAX_ATTEMPTS):
             with self.client.pipeline(transaction=True) as pipe:
                 try:
@@ -318,16 +329,7 @@ class ContentStore:
                         raise NothingToDo(f"version {version[:SHORT]} is live already")
                     if payload is None and not pipe.exists(version_key):
                         raise VersionNotFound(f"version {version[:SHORT]} is no longer stored")
-                    old = self._parent_content(parent, pipe)
-                    entry = HistoryEntry(
-                        action,
-                        version,
-                        parent,
-                        author,
-                        self._now(),
-                        message,
-                        diff_content(old, content).summary(),
-                    )
+                    entry = self._entry(action, content, parent, author, message, pipe)
                     pipe.multi()
                     if payload is not None:
                         pipe.set(version_key, payload, nx=True)
@@ -343,3 +345,20 @@ class ContentStore:
                 except WatchError:
                     continue
         raise PublishError("the live version kept changing while publishing; try again")
+
+
+def open_store(settings: Settings, timeout: float | None = None) -> ContentStore:
+    """The content store of these settings: Redis when REDIS_URL is set, else the folder.
+
+    Args:
+        settings: The settings.
+        timeout: Seconds per Redis command (default: KW_REDIS_TIMEOUT, at least 2).
+    """
+    if settings.redis_url:
+        from bot.redis_client import connect
+
+        wait = timeout if timeout is not None else max(settings.redis_timeout, 2.0)
+        return RedisContentStore(connect(settings.redis_url, wait), settings.redis_prefix)
+    from bot.content.filestore import FileContentStore
+
+    return FileContentStore(settings.content_dir, settings.state_dir / "content")

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from bot.content.errors import ContentInvalid
 from bot.content.model import Content
-from bot.content.store import SHORT, ContentStore, PublishError
+from bot.content.store import SHORT, PublishError, RedisContentStore
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class LiveContentWatcher:
         poll_interval: Longest time between two reads of the live pointer, seconds.
     """
 
-    def __init__(self, store: ContentStore, poll_interval: float = 1.0) -> None:
+    def __init__(self, store: RedisContentStore, poll_interval: float = 1.0) -> None:
         self._store = store
         self._poll_interval = poll_interval
         self._content: Content | None = None

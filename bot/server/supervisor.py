@@ -1,11 +1,13 @@
-"""Start the assistant: the action server and the Rasa server, supervised together.
+"""Start the assistant: the action server, the Rasa server and the staff console, supervised.
 
     python -m bot.server            # what `make run` does
     python -m bot.server --shell    # what `make chat` does: a conversation in this terminal
 
 Refuses to start on invalid content. Prints where it listens and which channels
-are on. Ctrl-C (or SIGTERM) stops both processes; if either dies, the other is
-stopped too and the exit code says so.
+are on. Ctrl-C (or SIGTERM) stops every process; if the action server or the
+Rasa server dies, the others are stopped too and the exit code says so. The
+staff console (``python -m console`` on ``KW_CONSOLE_PORT``, 0 for none) is
+started beside them; if it stops, the assistant keeps answering and a line says so.
 
 Endpoints: ``KW_ENDPOINTS`` if set; else ``endpoints.redis.yml`` when ``REDIS_URL``
 is set (conversations, locks and rate limits in Redis; docs/deploy.md); else
@@ -40,6 +42,8 @@ from bot.settings import Settings, SettingsError, environment, get_settings
 EMBEDDED_ENDPOINTS = Path("endpoints.yml")
 REDIS_ENDPOINTS = Path("endpoints.redis.yml")
 CREDENTIALS_TEMPLATE = Path("credentials.yml")
+#: The usage counter of endpoints.yml, for an endpoints file written for a moved action server.
+USAGE_BROKER = "event_broker:\n  type: bot.server.usage_broker.UsageBroker\n"
 #: The port endpoints.yml names for the action server.
 EMBEDDED_ACTIONS_PORT = 5055
 # Sanic reads a whole body before any connector sees it, up to 100 MB by default.
@@ -77,7 +81,8 @@ def choose_endpoints(settings: Settings, folder: RunFolder) -> tuple[Path, dict[
     if not settings.redis_url:
         if settings.actions_port == EMBEDDED_ACTIONS_PORT:
             return EMBEDDED_ENDPOINTS, {}
-        return folder.write("endpoints.yml", f'action_endpoint:\n  url: "{action_url}"\n'), {}
+        text = f'action_endpoint:\n  url: "{action_url}"\n{USAGE_BROKER}'
+        return folder.write("endpoints.yml", text), {}
     return REDIS_ENDPOINTS, {
         "KW_ACTION_URL": settings.action_url or action_url,
         "KW_REDIS_PREFIX": settings.redis_prefix,
@@ -218,10 +223,26 @@ def _rasa_command(settings: Settings, plan: Plan, *mode: str) -> list[str]:
     ]
 
 
-def _announce(settings: Settings, plan: Plan) -> None:
+def _start_console(settings: Settings, plan: Plan) -> subprocess.Popen | None:
+    if not settings.console_port:
+        return None
+    return subprocess.Popen([sys.executable, "-m", "console"], env=plan.env)
+
+
+def _console_url(settings: Settings) -> str:
+    host = "127.0.0.1" if settings.console_host in ("0.0.0.0", "") else settings.console_host
+    return f"http://{host}:{settings.console_port}/"
+
+
+def _announce(settings: Settings, plan: Plan, console: subprocess.Popen | None) -> None:
     host, port = settings.host, settings.port
     print(f"Korea Week Assistant is listening on http://{host}:{port}", flush=True)
     print(f"  actions:  http://127.0.0.1:{settings.actions_port}/webhook", flush=True)
+    if console is not None:
+        print(
+            f"  console:  {_console_url(settings)}  (staff; `bot staff add` creates accounts)",
+            flush=True,
+        )
     stores = {
         REDIS_ENDPOINTS: f"Redis at {redis_location(settings.redis_url or '')}",
         EMBEDDED_ENDPOINTS: "in memory",
@@ -234,10 +255,22 @@ def _announce(settings: Settings, plan: Plan) -> None:
     print("Press Ctrl-C to stop.", flush=True)
 
 
+def _watch(processes: Sequence[subprocess.Popen], console: subprocess.Popen | None) -> int:
+    """Waits until a server stops (1); the console may stop without stopping them."""
+    while all(process.poll() is None for process in processes):
+        if console is not None and console.poll() is not None:
+            print("The staff console stopped; the assistant keeps answering.", file=sys.stderr)
+            console = None
+        time.sleep(0.5)
+    print("A server process stopped unexpectedly; stopping the others.", file=sys.stderr)
+    return 1
+
+
 def serve(settings: Settings, plan: Plan, shell: bool) -> int:
     """Starts the servers (or the shell) and watches them until interrupted."""
     _stop_on_signals()
     processes = [_start_action_server(settings, plan)]
+    consoles: list[subprocess.Popen] = []  # stopped with the others, never stopping them
     health = f"http://127.0.0.1:{settings.actions_port}/health"
     try:
         if shell:
@@ -259,6 +292,8 @@ def serve(settings: Settings, plan: Plan, shell: bool) -> int:
             env=plan.env,
         )
         processes.append(server)
+        console = _start_console(settings, plan)
+        consoles += [console] if console is not None else []
         if not _wait_for(health, processes[0], 60):
             print("The action server did not start.", file=sys.stderr)
             return 1
@@ -266,16 +301,18 @@ def serve(settings: Settings, plan: Plan, shell: bool) -> int:
             print("The Rasa server did not start.", file=sys.stderr)
             return 1
         _warm_up(settings.port)
-        _announce(settings, plan)
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
-        print("A server process stopped unexpectedly; stopping the other.", file=sys.stderr)
-        return 1
+        if console is not None and not _wait_for(_console_url(settings) + "healthz", console, 60):
+            print(
+                "The staff console did not start; the assistant runs without it.", file=sys.stderr
+            )
+            console = None
+        _announce(settings, plan, console)
+        return _watch(processes, console)
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
     finally:
-        _stop(processes)
+        _stop(processes + consoles)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

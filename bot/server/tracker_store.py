@@ -108,13 +108,12 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
             StaleTrackerWrite: When the conversation's lock was lost meanwhile.
             redis.exceptions.RedisError: When Redis does not answer.
         """
-        await self.stream_events(tracker)
         key = self._key(tracker.sender_id)
         stored = await self.client.get(key)
-        if stored is not None:
-            prior = self.deserialise_tracker(tracker.sender_id, stored)
-            if prior is not None:
-                tracker = RedisTrackerStore._merge_trackers(prior, tracker)
+        prior = self.deserialise_tracker(tracker.sender_id, stored) if stored is not None else None
+        await self._stream(tracker, prior)
+        if prior is not None:
+            tracker = RedisTrackerStore._merge_trackers(prior, tracker)
         serialised = self.serialise_tracker(self._latest_sessions(tracker))
         hold = CURRENT_HOLD.get()
         if hold is None or hold.conversation_id != tracker.sender_id or hold.server != self.server:
@@ -124,6 +123,21 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
             raise StaleTrackerWrite(
                 f"not saving '{tracker.sender_id}': lock ticket {hold.ticket} is no longer held"
             )
+
+    async def _stream(
+        self, tracker: DialogueStateTracker, prior: DialogueStateTracker | None
+    ) -> None:
+        """Hands the new events to the event broker (the usage counts).
+
+        Rasa's ``stream_events`` reads the conversation from Redis a second time to
+        find them; the stored copy ``save`` has just read tells the same.
+        """
+        if self.event_broker is None:
+            return
+        sessions = get_trackers_for_conversation_sessions(prior) if prior is not None else []
+        offset = len(sessions[-1].events) if sessions else 0
+        new_events = list(tracker.events)[offset:]
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     def _latest_sessions(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
         """The tracker cut down to its last ``max_sessions`` conversation sessions."""

@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from bot.content.store import ContentStore
+from bot.content.store import RedisContentStore
 from tests.support.content import (
     LOST_CHILD_KO,
     LOST_CHILD_PARAPHRASES,
@@ -115,7 +115,7 @@ def action_server(redis_prefix, tmp_path):
 def test_new_faq_entry_is_answered_by_a_running_action_server_within_2s(
     action_server, redis_client, redis_prefix, capsys
 ) -> None:
-    store = ContentStore(redis_client, redis_prefix)
+    store = RedisContentStore(redis_client, redis_prefix)
     question = fallback_request(LOST_CHILD_PARAPHRASES["ko"], "ko")
     before = call(action_server, question)["responses"][0]
     assert before.get("text") != LOST_CHILD_KO  # nothing answers it yet

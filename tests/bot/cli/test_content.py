@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot.cli import main
-from bot.content.store import ContentStore
+from bot.content.store import RedisContentStore
 from tests.support.content import (
     ROOT,
     shipped_texts,
@@ -55,7 +55,7 @@ def test_publish_history_diff_rollback(redis_mode, redis_client, tmp_path, capsy
     assert "+ lost-child  (added)" in diff and "~ wifi  (changed)" in diff
     assert "questions.zh:" in diff and "- 无线网密码是多少" in diff
 
-    store = ContentStore(redis_client, redis_mode)
+    store = RedisContentStore(redis_client, redis_mode)
     old, new = (entry.version for entry in store.history())
     assert main(["content", "diff", old[:7]]) == 0
     assert "+ lost-child" in capsys.readouterr().out
@@ -121,10 +121,33 @@ def test_invalid_content_is_refused_and_every_problem_listed(redis_mode, tmp_pat
     assert "bad" not in capsys.readouterr().out
 
 
-def test_publishing_needs_redis_url(monkeypatch, capsys) -> None:
+def test_without_redis_publishing_rewrites_the_content_folder_with_history(
+    monkeypatch, tmp_path, capsys
+) -> None:
+    live = write_content(tmp_path / "content", shipped_texts())
     monkeypatch.delenv("REDIS_URL", raising=False)
-    assert main(["content", "publish", "-m", "x"]) == 2
-    assert "REDIS_URL" in capsys.readouterr().err
+    monkeypatch.setenv("KW_CONTENT_DIR", str(live))
+    monkeypatch.setenv("KW_STATE_DIR", str(tmp_path / "var"))
+    changed = write_content(tmp_path / "changed", with_lost_child(shipped_texts()))
+    assert main(["content", "publish", "-m", "x"]) == 0
+    assert "Nothing to publish" in capsys.readouterr().out
+    assert (
+        main(["content", "publish", "-m", "lost child", "--dir", str(changed), "--author", "Li"])
+        == 0
+    )
+    assert "faq: +lost-child" in capsys.readouterr().out
+    assert (live / "faq.yml").read_text(encoding="utf-8") == with_lost_child(shipped_texts())[
+        "faq.yml"
+    ]
+    assert main(["content", "history"]) == 0
+    assert "lost child" in capsys.readouterr().out
+    assert main(["content", "diff"]) == 0
+    assert "+ lost-child  (added)" in capsys.readouterr().out
+    assert main(["content", "rollback", "--author", "Kim"]) == 0
+    assert "lost-child" not in (live / "faq.yml").read_text(encoding="utf-8")
+    assert (tmp_path / "var" / "content" / "history.jsonl").read_text(encoding="utf-8").count(
+        "\n"
+    ) == 2
 
 
 def test_unreachable_redis_is_reported(monkeypatch, capsys) -> None:

@@ -14,8 +14,8 @@ from bot.content import store as store_module
 from bot.content.diff import diff_content, render_diff
 from bot.content.store import (
     AmbiguousVersion,
-    ContentStore,
     NothingToDo,
+    RedisContentStore,
     VersionNotFound,
 )
 from tests.support.content import (
@@ -32,15 +32,15 @@ EVENT_EDIT = ("events.yml", "start: 2026-11-28T19:30", "start: 2026-11-28T19:00"
 
 
 @pytest.fixture
-def store(redis_client, redis_prefix) -> ContentStore:
-    return ContentStore(redis_client, redis_prefix)
+def store(redis_client, redis_prefix) -> RedisContentStore:
+    return RedisContentStore(redis_client, redis_prefix)
 
 
 def test_texts_load_exactly_like_the_folder() -> None:
     assert load_content_texts(shipped_texts()).version == load_content(CONTENT).version
 
 
-def test_publish_history_diff_rollback_round_trip(store: ContentStore) -> None:
+def test_publish_history_diff_rollback_round_trip(store: RedisContentStore) -> None:
     base = shipped_texts()
     first = store.publish(base, "Li", "sample programme")
     assert store.live_version() == first.version
@@ -87,14 +87,14 @@ def test_versions_are_immutable_and_expire_only_when_not_live(store, redis_clien
     assert stored["files"] == shipped_texts() and stored["author"] == "Li"
 
 
-def test_publishing_the_live_content_again_does_nothing(store: ContentStore) -> None:
+def test_publishing_the_live_content_again_does_nothing(store: RedisContentStore) -> None:
     store.publish(shipped_texts(), "Li", "one")
     with pytest.raises(NothingToDo):
         store.publish(shipped_texts(), "Kim", "same again")
     assert len(store.history()) == 1
 
 
-def test_invalid_content_is_refused_with_every_problem(store: ContentStore) -> None:
+def test_invalid_content_is_refused_with_every_problem(store: RedisContentStore) -> None:
     first = store.publish(shipped_texts(), "Li", "good")
     broken = with_replaced(shipped_texts(), *EVENT_EDIT[:2], "start: 2026-11-31T19:00")
     broken = with_replaced(broken, "venues.yml", "    name:\n", "    nmae:\n")
@@ -108,7 +108,7 @@ def test_invalid_content_is_refused_with_every_problem(store: ContentStore) -> N
     assert len(store.history()) == 1
 
 
-def test_missing_file_is_refused(store: ContentStore) -> None:
+def test_missing_file_is_refused(store: RedisContentStore) -> None:
     texts = shipped_texts()
     del texts["venues.yml"]
     with pytest.raises(ContentInvalid, match="venues.yml is missing"):
@@ -116,7 +116,7 @@ def test_missing_file_is_refused(store: ContentStore) -> None:
     assert store.live_version() is None
 
 
-def test_version_prefixes(store: ContentStore) -> None:
+def test_version_prefixes(store: RedisContentStore) -> None:
     first = store.publish(shipped_texts(), "Li", "one")
     assert store.resolve(first.version[:4].upper()) == first.version
     with pytest.raises(VersionNotFound):
@@ -132,7 +132,7 @@ def test_version_prefixes(store: ContentStore) -> None:
             store.resolve(first.version[:common])
 
 
-def test_rollback_without_history_is_refused(store: ContentStore) -> None:
+def test_rollback_without_history_is_refused(store: RedisContentStore) -> None:
     with pytest.raises(NothingToDo):
         store.rollback("Li")
     store.publish(shipped_texts(), "Li", "one")
@@ -145,7 +145,7 @@ def test_concurrent_publishers_are_serialised(redis_client, redis_prefix, monkey
     from bot.redis_client import connect
 
     base = shipped_texts()
-    ContentStore(redis_client, redis_prefix).publish(base, "Li", "base")
+    RedisContentStore(redis_client, redis_prefix).publish(base, "Li", "base")
     texts_a = with_lost_child(base)
     texts_b = with_replaced(base, *EVENT_EDIT)
     inside_a, b_done = threading.Event(), threading.Event()
@@ -164,7 +164,7 @@ def test_concurrent_publishers_are_serialised(redis_client, redis_prefix, monkey
         try:
             if wait is not None:
                 assert wait.wait(20)
-            store = ContentStore(connect(REDIS_URL, 2.0), redis_prefix)
+            store = RedisContentStore(connect(REDIS_URL, 2.0), redis_prefix)
             results[name] = store.publish(texts, name, f"by {name}")
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
@@ -181,7 +181,7 @@ def test_concurrent_publishers_are_serialised(redis_client, redis_prefix, monkey
     for thread in threads:
         thread.join(60)
     assert not errors
-    store = ContentStore(redis_client, redis_prefix)
+    store = RedisContentStore(redis_client, redis_prefix)
     history = store.history()
     assert [entry.author for entry in history] == ["Li", "B", "A"]
     assert results["A"].parent == results["B"].version  # A was re-done on top of B
@@ -239,7 +239,7 @@ def test_concurrent_publishing_processes_keep_one_consistent_history(
     ]
     outputs = [process.communicate(timeout=120) for process in processes]
     assert all(process.returncode == 0 for process in processes), outputs
-    store = ContentStore(redis_client, redis_prefix)
+    store = RedisContentStore(redis_client, redis_prefix)
     history = store.history()
     assert len(history) >= len(variants)  # a publish of the live content is "nothing to do"
     for before, after in zip(history, history[1:], strict=False):

@@ -14,7 +14,7 @@ from actions.content import (
 )
 from actions.fallback import ActionFallback
 from bot.content import load_content
-from bot.content.store import ContentStore
+from bot.content.store import RedisContentStore
 from bot.content.watch import LiveContentWatcher
 from bot.redis_client import connect
 from bot.settings import Settings
@@ -48,7 +48,7 @@ def test_without_anything_published_the_folder_answers(redis_env) -> None:
 
 
 def test_new_version_answers_within_two_seconds(redis_env, redis_client, capsys) -> None:
-    store = ContentStore(redis_client, redis_env)
+    store = RedisContentStore(redis_client, redis_env)
     base = store.publish(shipped_texts(), "Li", "base")
     assert get_content().version == base.version
 
@@ -76,7 +76,7 @@ def test_polling_finds_a_version_whose_notification_was_lost(redis_client, redis
     provider = make_provider(settings_for("redis://127.0.0.1:6379/0", redis_prefix))
     try:
         assert provider.get().version == load_content(CONTENT).version
-        store = ContentStore(redis_client, redis_prefix)
+        store = RedisContentStore(redis_client, redis_prefix)
         texts = with_lost_child(shipped_texts())
         version = store.publish(texts, "Li", "x").version
         # Move the pointer again without any notification: only polling can see it.
@@ -103,7 +103,7 @@ def test_hanging_redis_delays_only_the_first_answer_by_the_startup_wait(redis_pr
     folder = ContentProvider(CONTENT)
     folder.get()  # loaded already, so only the wait for Redis is timed
     # With a 2 s socket timeout and retries, Redis alone would keep us waiting 6 s or more.
-    store = ContentStore(connect(server.url, timeout=2.0), redis_prefix)
+    store = RedisContentStore(connect(server.url, timeout=2.0), redis_prefix)
     provider = PublishedContentProvider(folder, LiveContentWatcher(store), startup_wait=1.0)
     try:
         expected = load_content(CONTENT).version
@@ -123,7 +123,7 @@ def test_hanging_redis_delays_only_the_first_answer_by_the_startup_wait(redis_pr
 
 
 def test_keeps_serving_the_last_good_version_when_redis_goes_away(redis_client, redis_prefix):
-    store = ContentStore(redis_client, redis_prefix)
+    store = RedisContentStore(redis_client, redis_prefix)
     published = store.publish(with_lost_child(shipped_texts()), "Li", "lost child")
     proxy = TcpProxy()
     provider = make_provider(settings_for(proxy.url, redis_prefix))
@@ -142,7 +142,7 @@ def test_keeps_serving_the_last_good_version_when_redis_goes_away(redis_client, 
 
 
 def test_an_unusable_published_version_keeps_the_last_good_one(redis_client, redis_prefix):
-    store = ContentStore(redis_client, redis_prefix)
+    store = RedisContentStore(redis_client, redis_prefix)
     good = store.publish(shipped_texts(), "Li", "good")
     provider = make_provider(settings_for("redis://127.0.0.1:6379/0", redis_prefix))
     try:

@@ -1,0 +1,301 @@
+"""Forms drawn from the field descriptions (bot.content.fields): values in, values out, errors.
+
+Pure functions, no I/O. A form field's name is the dotted path of the value in
+the record: ``name.zh``, ``location.lat``, ``organisers.0.role.ko``. What staff
+type is written as typed where it cannot be converted (``capacity: abc``), so
+the validator reports it at its field like any other problem. ``field_errors``
+maps the validator's problems (``events[3].start``) onto those names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as _default
+from typing import Any
+
+from bot.content.errors import ContentError
+from bot.content.fields import VENUES, Field, Section
+from bot.content.yamledit import REMOVE
+
+LANGS = ("zh", "ko")
+_INDEX = re.compile(r"\[(\d+)\]")
+_INT = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+Form = Mapping[str, Sequence[str]]
+
+
+@dataclass
+class Widget:
+    """One field of a form as the template draws it.
+
+    Attributes:
+        name: The form field name (dotted path).
+        field: Its description.
+        value: ``str`` for most kinds, ``list[str]`` for ``choices``, ``{"zh", "ko"}`` for texts.
+        errors: Messages for this field (its own and its languages').
+        children: The fields of a ``group``.
+        rows: The items of a ``list`` (one blank row more, to add one).
+        choices: What a ``choice``/``choices`` field offers.
+    """
+
+    name: str
+    field: Field
+    value: Any = ""
+    errors: dict[str, list[str]] = _default(default_factory=dict)
+    children: list[Widget] = _default(default_factory=list)
+    rows: list[list[Widget]] = _default(default_factory=list)
+    choices: tuple[str, ...] = ()
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value)
+
+
+def _flatten(fields: Sequence[Field], record: Any, prefix: str, out: dict[str, Any]) -> None:
+    record = record if isinstance(record, Mapping) else {}
+    for item in fields:
+        name, value = f"{prefix}{item.name}", record.get(item.name)
+        if item.kind in ("text", "text_list"):
+            parts = value if isinstance(value, Mapping) else {}
+            for lang in LANGS:
+                part = parts.get(lang)
+                if item.kind == "text_list" and isinstance(part, list):
+                    out[f"{name}.{lang}"] = "\n".join(_scalar(line) for line in part)
+                else:
+                    out[f"{name}.{lang}"] = _scalar(part)
+        elif item.kind == "choices":
+            out[name] = [_scalar(v) for v in value] if isinstance(value, list) else []
+        elif item.kind == "group":
+            _flatten(item.fields, value, f"{name}.", out)
+        elif item.kind == "list":
+            for number, row in enumerate(value if isinstance(value, list) else []):
+                _flatten(item.fields, row, f"{name}.{number}.", out)
+        else:
+            out[name] = _scalar(value)
+
+
+def record_values(section: Section, record: Any, root: Mapping[str, Any]) -> dict[str, Any]:
+    """A record (and the section's top-level fields) as form values by field name."""
+    values: dict[str, Any] = {}
+    _flatten(section.fields, record, "", values)
+    _flatten(section.root_fields, root, "", values)
+    return values
+
+
+def form_values(form: Form, section: Section) -> dict[str, Any]:
+    """What was posted, as form values by field name (to show the form again)."""
+    values: dict[str, Any] = {}
+    choices = _names_of_kind(section.fields, "choices")
+    for name, posted in form.items():
+        values[name] = list(posted) if name in choices else (posted[0] if posted else "")
+    for name in choices:
+        values.setdefault(name, [])
+    return values
+
+
+def _names_of_kind(fields: Sequence[Field], kind: str, prefix: str = "") -> set[str]:
+    names = set()
+    for item in fields:
+        if item.kind == kind:
+            names.add(prefix + item.name)
+        elif item.kind == "group":
+            names |= _names_of_kind(item.fields, kind, f"{prefix}{item.name}.")
+    return names
+
+
+def _get(form: Form, name: str) -> str:
+    posted = form.get(name) or [""]
+    return str(posted[0]).replace("\r\n", "\n").strip()
+
+
+def _convert(item: Field, text: str) -> Any:
+    if item.kind == "int" and _INT.fullmatch(text):
+        return int(text)
+    if item.kind == "number" and _NUMBER.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _parse_field(item: Field, form: Form, name: str) -> Any:
+    """One field's value from the form; ``REMOVE`` for an optional field left empty."""
+    if item.kind == "text":
+        value: Any = {lang: _get(form, f"{name}.{lang}") for lang in LANGS}
+        empty = not any(value.values())
+    elif item.kind == "text_list":
+        value = {
+            lang: [
+                line.strip() for line in _get(form, f"{name}.{lang}").split("\n") if line.strip()
+            ]
+            for lang in LANGS
+        }
+        empty = not any(value.values())
+    elif item.kind == "choices":
+        value, empty = [str(v) for v in form.get(name) or []], False
+    elif item.kind == "bool":
+        value, empty = _get(form, name) == "on", False
+    elif item.kind == "group":
+        value = _parse_fields(item.fields, form, f"{name}.")
+        empty = all(v is REMOVE or v in ("", {}) for v in value.values())
+    elif item.kind == "list":
+        value = _parse_rows(item, form, name)
+        empty = not value
+    else:
+        text = _get(form, name)
+        value, empty = _convert(item, text), not text
+    return REMOVE if empty and not item.required else value
+
+
+def _parse_fields(fields: Sequence[Field], form: Form, prefix: str) -> dict[str, Any]:
+    return {item.name: _parse_field(item, form, f"{prefix}{item.name}") for item in fields}
+
+
+def _parse_rows(item: Field, form: Form, name: str) -> list[dict[str, Any]]:
+    numbers = sorted(
+        {
+            int(key.split(".")[1])
+            for key in form
+            if key.startswith(name + ".") and key.split(".")[1].isdigit()
+        }
+    )
+    rows = []
+    for number in numbers:
+        row = _parse_fields(item.fields, form, f"{name}.{number}.")
+        if any(_filled(value) for value in row.values()):
+            rows.append({key: value for key, value in row.items() if value is not REMOVE})
+    return rows
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return bool(value)
+    return value is not REMOVE and value not in ("", None, False)
+
+
+def parse_form(section: Section, form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record's values and the section's top-level values from a posted form."""
+    return _parse_fields(section.fields, form, ""), _parse_fields(section.root_fields, form, "")
+
+
+def record_prefix(section: Section, index: int) -> str:
+    """The validator's path of a record: ``events[3]``, or ``overview``."""
+    return section.key if section.single else f"{section.key}[{index}]"
+
+
+def field_errors(
+    section: Section, index: int, problems: Sequence[ContentError]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """The problems of one record, by form field name, and those no field shows.
+
+    Args:
+        section: The kind of record.
+        index: Its position in the file (0 for the overview).
+        problems: Every problem of the content.
+
+    Returns:
+        Messages by field name (``start``, ``name.ko``, ``organisers.0.role``), and
+        the record's other messages (an unknown key, a broken layout).
+    """
+    prefix = record_prefix(section, index)
+    names = _all_names(section.fields) | _all_names(section.root_fields)
+    root_names = {item.name for item in section.root_fields}
+    by_field: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for problem in problems:
+        if problem.file != section.file:
+            continue
+        if problem.field in root_names:
+            by_field.setdefault(problem.field, []).append(problem.message)
+            continue
+        if problem.field != prefix and not problem.field.startswith((prefix + ".", prefix + "[")):
+            if not problem.field:
+                loose.append(problem.message)
+            continue
+        relative = _INDEX.sub(r".\1", problem.field[len(prefix) :]).lstrip(".")
+        target = _best_name(relative, names)
+        if target:
+            by_field.setdefault(target, []).append(problem.message)
+        else:
+            loose.append(problem.message)
+    return by_field, loose
+
+
+def _all_names(fields: Sequence[Field], prefix: str = "") -> set[str]:
+    names = set()
+    for item in fields:
+        name = prefix + item.name
+        names.add(name)
+        if item.kind in ("text", "text_list"):
+            names |= {f"{name}.{lang}" for lang in LANGS}
+        elif item.kind == "group":
+            names |= _all_names(item.fields, name + ".")
+        elif item.kind == "list":
+            names |= {f"{name}.{n}.{sub}" for n in range(100) for sub in _all_names(item.fields)}
+    return names
+
+
+def _best_name(relative: str, names: set[str]) -> str | None:
+    parts = relative.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in names:
+            return candidate
+    return None
+
+
+def widgets(
+    section: Section,
+    values: Mapping[str, Any],
+    errors: Mapping[str, list[str]],
+    venue_ids: Sequence[str],
+) -> list[Widget]:
+    """The widgets of a record's form, filled with ``values`` and ``errors``."""
+    return _widgets(section.root_fields, values, errors, venue_ids, "") + _widgets(
+        section.fields, values, errors, venue_ids, ""
+    )
+
+
+def _widgets(
+    fields: Sequence[Field],
+    values: Mapping[str, Any],
+    errors: Mapping[str, list[str]],
+    venue_ids: Sequence[str],
+    prefix: str,
+) -> list[Widget]:
+    result = []
+    for item in fields:
+        name = prefix + item.name
+        widget = Widget(name, item, errors={"": list(errors.get(name, []))})
+        if item.kind in ("text", "text_list"):
+            widget.value = {lang: values.get(f"{name}.{lang}", "") for lang in LANGS}
+            for lang in LANGS:
+                widget.errors[lang] = list(errors.get(f"{name}.{lang}", []))
+        elif item.kind == "group":
+            widget.children = _widgets(item.fields, values, errors, venue_ids, name + ".")
+        elif item.kind == "list":
+            count = 1 + max(
+                [
+                    int(k.split(".")[len(name.split("."))])
+                    for k in values
+                    if k.startswith(name + ".")
+                ],
+                default=-1,
+            )
+            widget.rows = [
+                _widgets(item.fields, values, errors, venue_ids, f"{name}.{number}.")
+                for number in range(count + 1)
+            ]
+        else:
+            widget.value = values.get(name, [] if item.kind == "choices" else "")
+        if item.kind in ("choice", "choices"):
+            widget.choices = tuple(venue_ids) if item.choices == VENUES else tuple(item.choices)
+        result.append(widget)
+    return result

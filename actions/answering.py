@@ -24,7 +24,7 @@ from actions.common import reply_language
 from actions.content import get_content
 from actions.context import MORE, Context
 from actions.phrases import Phrases
-from actions.question import Question, read_question
+from actions.question import Question, continue_day, read_question
 from actions.unanswered import note_unanswered
 from bot.content.model import Content
 from bot.settings import get_settings
@@ -77,9 +77,10 @@ def build_ask(tracker: Tracker, domain: Mapping[str, Any]) -> Ask:
     settings = get_settings()
     content = get_content()
     now = settings.current_time()
+    context = Context.from_slots(tracker.current_slot_values())
     return Ask(
-        question=read_question(tracker.latest_message, content, now),
-        context=Context.from_slots(tracker.current_slot_values()),
+        question=continue_day(read_question(tracker.latest_message, content, now), context),
+        context=context,
         content=content,
         lang=reply_language(tracker),
         now=now,

@@ -63,6 +63,13 @@ class ActionFallback(ContentAction):
     action_name, asked = "action_fallback", "fallback"
 
 
+class ActionAnswerOverview(ContentAction):
+    """The event as a whole: what, when, who organises it."""
+
+    action_name, asked = "action_answer_overview", "overview"
+    topic = "overview"
+
+
 class ActionShowMore(Action):
     """The next page of a long list (the "more" button)."""
 

@@ -1,8 +1,9 @@
 """What the conversation is about: the subject slots, read and written by the answering actions.
 
-Every answer says what it was about (``topic``: schedule, event, venue,
-transport, faq, overview) and remembers its subject in slots: the programme items
-(``subject_event``), the venue, the time window and the origin. A follow-up that
+Every answering action sets ``topic`` to the kind of question it takes
+(schedule, event, venue, transport, faq, overview) and remembers the subject of
+its answer in slots: the programme items (``subject_event``), the venue, the time
+window, the origin and the FAQ entry. A follow-up that
 names only a date, an aspect, an origin or "there" is answered about them;
 a new subject replaces them. The slots live in the tracker like any other and
 start empty with each conversation session (``action_session_start`` keeps only
@@ -20,15 +21,16 @@ from rasa_sdk.events import SlotSet
 
 from bot.nlu.dates import TimeWindow
 
-TOPIC, EVENT, VENUE, WINDOW, ORIGIN, MORE = (
+TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ, MORE = (
     "topic",
     "subject_event",
     "subject_venue",
     "subject_window",
     "subject_origin",
+    "subject_faq",
     "more",
 )
-SUBJECT_SLOTS = (TOPIC, EVENT, VENUE, WINDOW, ORIGIN)
+SUBJECT_SLOTS = (TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ)
 TOPICS = ("schedule", "event", "venue", "transport", "faq", "overview")
 
 
@@ -91,6 +93,7 @@ class Context:
     venue: str | None = None
     window: TimeWindow | None = None
     origin: str | None = None
+    faq: str | None = None
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> Context:
@@ -102,6 +105,7 @@ class Context:
             venue=slots.get(VENUE) if isinstance(slots.get(VENUE), str) else None,
             window=decode_window(slots.get(WINDOW)),
             origin=slots.get(ORIGIN) if isinstance(slots.get(ORIGIN), str) else None,
+            faq=slots.get(FAQ) if isinstance(slots.get(FAQ), str) else None,
         )
 
     def moved_to(self, **changes: Any) -> Context:
@@ -122,6 +126,7 @@ class Context:
                 encode_window(before.window) if before.window else None,
             ),
             ORIGIN: (self.origin, before.origin),
+            FAQ: (self.faq, before.faq),
         }
         return [SlotSet(name, new) for name, (new, old) in values.items() if new != old]
 

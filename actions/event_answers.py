@@ -17,16 +17,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from actions.answering import Answer, Ask, text_message
-from actions.context import EventSelector
+from actions.context import Context, EventSelector
+from actions.coverage import event_source, unknown_words
+from actions.faq import compose_no_info
 from actions.listing import event_list, group_items, item_line, item_when, paginate
 from actions.render import format_clock, venue_name
 from actions.screen import fit
 from bot.content.model import CATEGORIES, Event, FaqEntry
 from bot.content.retrieval import FaqIndex
 from bot.nlu.dates import TimeWindow
+from bot.nlu.language import fold
 
 #: Aspects answered from an event's own fields, in the order they lead an answer.
-EVENT_ASPECTS = ("when", "where", "duration", "price", "register", "eligibility", "photos", "bring")
+EVENT_ASPECTS = (
+    "when",
+    "where",
+    "duration",
+    "price",
+    "register",
+    "eligibility",
+    "photos",
+    "bring",
+    "capacity",
+)
+#: What a question may ask of a programme item: its fields, or the list of its sessions.
+ITEM_ASPECTS = (*EVENT_ASPECTS, "list")
+#: Lines of a list the visitor asked for, at once.
+LIST_PAGE = 8
 #: How well a question must match one of an item's notes to be answered by it.
 NOTE_THRESHOLD = 0.3
 
@@ -65,11 +82,31 @@ def resolve(ask: Ask, selector: EventSelector) -> tuple[Event, ...]:
     return content.events_in(category=selector.values[0])
 
 
+def narrowed(ask: Ask, selector: EventSelector) -> EventSelector:
+    """Narrows a category or activity to the items whose names hold a word of the question.
+
+    "孩子想学跆拳道，有体验课吗" names taekwondo (the activity) and 体验课, a word of
+    one session's name: the children's trial class is meant, not every session.
+    """
+    if selector.kind == "events" or not ask.question.asked:
+        return selector
+    events = resolve(ask, selector)
+    named = [
+        e
+        for e in events
+        if any(word in fold(name) for word in ask.question.asked for name in e.names())
+    ]
+    if named and len(named) < len(events):
+        return EventSelector("events", tuple(e.id for e in named))
+    return selector
+
+
 def select(ask: Ask, category: str | None) -> Selection | None:
     """The items asked about and the window that narrows them; None when nothing is."""
     selector = selector_for(ask, category)
     if selector is None:
         return None
+    selector = narrowed(ask, selector)
     same_subject = selector == ask.context.event
     window = ask.question.window or (ask.context.window if same_subject else None)
     return Selection(selector, resolve(ask, selector), window)
@@ -87,15 +124,28 @@ def main_session(events: Sequence[Event], ask: Ask) -> Event:
     return next((e for e in events if e.end > ask.now), events[-1])
 
 
-def _note_answer(ask: Ask, event: Event) -> str | None:
-    """The answer of the item's note that fits the question, if one fits well."""
-    if not event.notes or not ask.question.text:
-        return None
+def _note_index(events: Sequence[Event]) -> FaqIndex | None:
     entries = [
         FaqEntry(f"{event.id}#{n}", "general", note.questions, note.answer)
+        for event in events
         for n, note in enumerate(event.notes)
     ]
-    matches = FaqIndex(entries).search(ask.question.text, limit=1)
+    return FaqIndex(entries) if entries else None
+
+
+def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
+    """The answer of the items' note that fits the question, if one fits well.
+
+    The items' own names are left out of the question first: every note of the
+    concert shares "concert" with "which stars come to the concert".
+    """
+    index = _note_index(events)
+    query = fold(ask.question.text)
+    for name in sorted({fold(n) for e in events for n in e.names()}, key=len, reverse=True):
+        query = query.replace(name, "") if name else query
+    if index is None or len(query) < 2:
+        return None
+    matches = index.search(query, limit=1)
     if matches and matches[0].score >= NOTE_THRESHOLD:
         return matches[0].entry.answer.get(ask.lang)
     return None
@@ -136,6 +186,8 @@ def aspect_line(ask: Ask, event: Event, aspect: str, when: str) -> str | None:
         return ask.say("utter_piece_photos", photos=event.photos.get(lang))
     if aspect == "bring" and event.bring is not None:
         return ask.say("utter_piece_bring", bring=event.bring.get(lang))
+    if aspect == "capacity" and event.capacity is not None:
+        return ask.say("utter_piece_capacity", capacity=event.capacity)
     return None
 
 
@@ -143,7 +195,7 @@ def detail_lines(ask: Ask, event: Event, when: str) -> tuple[list[str], list[str
     """(lines answering the asked details, essential lines, whether every aspect was answered)."""
     aspects = [a for a in ask.question.aspects if a in EVENT_ASPECTS]
     lead: list[str] = []
-    note = _note_answer(ask, event)
+    note = fitting_note(ask, [event])
     if note:
         lead.append(note)
     answered_all = True
@@ -162,12 +214,14 @@ def detail_lines(ask: Ask, event: Event, when: str) -> tuple[list[str], list[str
         essentials.append(ask.say("utter_piece_venue", venue=place))
     if not aspects and not note:
         essentials += [
-            event.description.get(ask.lang),
             aspect_line(ask, event, "price", when) or "",
             aspect_line(ask, event, "register", when) or "",
         ]
         if event.registration_url:
             essentials.append(ask.say("utter_piece_link", url=event.registration_url))
+    # The description often holds the asked detail in passing ("tasting from 18:00");
+    # it comes last and is the first line left out when the screen is full.
+    essentials.append(event.description.get(ask.lang))
     return lead, [line for line in essentials if line not in lead], answered_all
 
 
@@ -215,6 +269,15 @@ def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -
     context = ask.context.moved_to(topic="event", event=selection.selector, window=selection.window)
     if not selection.events:
         return unknown_item(ask)
+    details = [a for a in ask.question.aspects if a != "list"]
+    if not details and fitting_note(ask, selection.events) is None:
+        names = [n for e in selection.events for n in e.names()]
+        if unknown_words(ask.question.asked, event_source(selection.events), names):
+            # It asks about something the items' texts never mention (their stars, lunch).
+            answer = compose_no_info(ask)
+            return Answer(answer.messages, context, answered=False)
+    if "list" in ask.question.aspects:
+        return compose_list(ask, sessions or list(selection.events), context)
     prefix: list[str] = []
     if not sessions:
         label = ask.question.typed_when or ""
@@ -243,10 +306,19 @@ def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -
                 ),
             )
         )
-    first = fit(lead + head + essentials + tail, keep=len(lead) + len(head))
+    lines = [*lead, *head, *essentials[:-1], *tail, *essentials[-1:]]
+    first = fit(lines, keep=len(lead) + len(head))
     others, rest = _others(ask, selection, main)
     venue = main.venue
     return Answer([text_message(first), *others], context.moved_to(venue=venue), more=rest)
+
+
+def compose_list(ask: Ask, events: Sequence[Event], context: Context) -> Answer:
+    """Every session of the items, daily items once, past ones marked, a page at a time."""
+    lines = event_list(ask.content, events, ask.lang, ask.phrases, ask.now)
+    page = paginate(lines, ask.lang, ask.phrases, size=LIST_PAGE)
+    header = ask.say("utter_piece_list_header", count=len(lines))
+    return Answer([text_message([header, *page.shown], page.buttons)], context, more=page.rest)
 
 
 def unknown_item(ask: Ask) -> Answer:

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from actions.answering import Answer, Ask, text_message
+from actions.coverage import entry_source, unknown_words
 from bot.content.model import Content, FaqEntry
 from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD, FaqIndex, FaqMatch
 
@@ -30,6 +31,8 @@ INTENT_TOPICS = {
 }
 #: Added to the score of entries in the topic the intent points to.
 TOPIC_BONUS = 0.03
+#: How close a follow-up must be to the last FAQ entry answered to get it again.
+REMEMBERED_MIN_SCORE = 0.08
 #: How many nearest questions an "I don't know" offers.
 SUGGESTIONS = 3
 #: Longest button title (Kakao cuts quick replies at 14 characters).
@@ -59,13 +62,28 @@ def ranked(ask: Ask, limit: int = SUGGESTIONS) -> list[FaqMatch]:
 
 
 def confident(ask: Ask) -> FaqEntry | None:
-    """The entry that answers the question, if one fits well enough."""
+    """The entry that answers the question, if one fits well enough and knows what was asked.
+
+    A follow-up of the last FAQ answer ("那能刷visa吗" after the payment answer) may
+    be answered by that entry with a lower score, when it is among the two nearest.
+    """
     if ask.question.faq_id:
         return ask.content.faq_entry(ask.question.faq_id)
     matches = ranked(ask, limit=2)
-    if matches and matches[0].confidence >= FALLBACK_MATCH_THRESHOLD:
-        return matches[0].entry
-    return None
+    if not matches:
+        return None
+    best: FaqMatch | None = matches[0]
+    if best is not None and best.confidence < FALLBACK_MATCH_THRESHOLD:
+        remembered = ask.context.faq
+        best = next(
+            (m for m in matches if m.entry.id == remembered and m.score >= REMEMBERED_MIN_SCORE),
+            None,
+        )
+    if best is None:
+        return None
+    if unknown_words(ask.question.asked, entry_source(best.entry)):
+        return None  # it asks about something the entry does not talk about
+    return best.entry
 
 
 def faq_payload(entry: FaqEntry) -> str:
@@ -80,7 +98,7 @@ def _title(entry: FaqEntry, lang: str) -> str:
 
 def compose_entry(ask: Ask, entry: FaqEntry) -> Answer:
     """An FAQ entry's answer."""
-    context = ask.context.moved_to(topic="faq")
+    context = ask.context.moved_to(topic="faq", faq=entry.id)
     return Answer([text_message([entry.answer.get(ask.lang)])], context)
 
 

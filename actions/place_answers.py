@@ -104,7 +104,7 @@ def choose_venue(ask: Ask, response: str) -> Answer:
     """No venue named or remembered: list the venues and ask which one."""
     lines = venue_lines(ask.content.venues.values(), ask.lang).split("\n")
     return Answer(
-        [{"response": response, "items": "\n".join(lines[:4])}],
+        [{"response": response, "items": "\n".join(lines)}],
         ask.context.moved_to(topic="transport" if "transport" in response else "venue"),
     )
 

@@ -3,18 +3,34 @@
 The rules (nlu_data/rules.yml) choose the action from the intent and, for
 follow-ups, from the ``topic`` the conversation is about; each action says what
 kind of question it takes (``asked``). The planner then looks at what the
-message itself names: a named programme item is answered about that item even
-when the intent was "schedule" ("when is the opening ceremony"); directions and
-parking are answered about the venue of the item in question; a detail the item
-has no field for (id documents at the concert) comes from the FAQ; and a
-question nothing fits gets an honest "I don't have that information".
+message itself says:
+
+- a named programme item is answered about that item whatever the intent
+  ("when is the opening ceremony" was classified as a schedule question);
+- a detail asked without naming anything (who may come, photos, what to bring,
+  the item's own notes such as a contest's team size) is about the item the
+  conversation is about;
+- directions and parking are about the venue of the item in question;
+- the same question about another item after an FAQ answer ("포럼에서도요?")
+  is answered by the same entry;
+- a question nothing in the content covers gets "I don't have that information".
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from actions.answering import Answer, Ask
-from actions.event_answers import EVENT_ASPECTS, compose_event, select
+from actions.event_answers import (
+    ITEM_ASPECTS,
+    compose_event,
+    fitting_note,
+    resolve,
+    select,
+)
 from actions.faq import INTENT_TOPICS, compose_entry, compose_faq, compose_no_info, confident
+from actions.overview import compose_overview
 from actions.place_answers import (
     choose_venue,
     compose_location,
@@ -34,9 +50,17 @@ CATEGORY_OF_INTENT = {
     "ask_concert": "concert",
 }
 VENUE_ASPECTS = ("parking", "hours")
-TRAVEL_ASPECTS = ("transport",)
+#: Asked with the way there, these are about the journey, not the item.
+TRAVEL_PARTS = ("where", "when", "duration")
+#: Aspects that, asked of a place, mean the place's own facts or the way there.
+PLACE_MEANINGS = {
+    "venue": ("where", "hours", "parking"),
+    "transport": ("where", "duration", "when", "transport"),
+}
 #: A message with fewer letters than this is not a question we failed to answer.
 QUESTION_LETTERS = 3
+#: "Also …?" / "What about …?": 也, 呢, 还 / 도, 는요, 은요.
+_ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
 
 
 def _faq_line(ask: Ask) -> str | None:
@@ -45,26 +69,57 @@ def _faq_line(ask: Ask) -> str | None:
 
 
 def _event(ask: Ask) -> Answer:
+    """About programme items: named, of the intent's category, or remembered."""
     q = ask.question
     selection = select(ask, CATEGORY_OF_INTENT.get(q.intent))
     if selection is None:
         return compose_schedule(ask)
-    wants_travel = any(a in TRAVEL_ASPECTS for a in q.aspects) or (q.origin and not q.window)
-    if wants_travel or any(a in VENUE_ASPECTS for a in q.aspects):
+    item_aspects = [a for a in q.aspects if a in ITEM_ASPECTS]
+    wants_travel = "transport" in q.aspects or bool(q.origin and not q.window)
+    # "在哪坐车", "几点能到": where, when and how long belong to the journey then.
+    specific = [a for a in item_aspects if not (wants_travel and a in TRAVEL_PARTS)]
+    if (wants_travel or any(a in VENUE_ASPECTS for a in q.aspects)) and not specific:
         venue = venue_for(ask)
         if venue is not None:
             return compose_transport(ask, venue) if wants_travel else compose_venue(ask, venue)
-    event_aspects = [a for a in q.aspects if a in EVENT_ASPECTS]
-    if q.intent in INTENT_TOPICS and not event_aspects and not q.names_subject:
-        # A general question while the conversation is about an item ("Wi-Fi?").
-        return compose_faq(ask)
+    if q.intent in INTENT_TOPICS and not item_aspects and not q.names_subject:
+        if fitting_note(ask, selection.events) is None:
+            return compose_faq(ask)  # a general question while talking about an item
     return compose_event(ask, selection, _faq_line(ask))
+
+
+def _about_the_item(ask: Ask, asked: str) -> bool:
+    """Whether a question the rules gave to another action is about a programme item."""
+    q, context = ask.question, ask.context
+    if q.events or q.activities:
+        return True
+    if q.venues or q.window or context.event is None:
+        return False
+    meanings = PLACE_MEANINGS.get(asked, ())
+    if any(a in ITEM_ASPECTS and a not in meanings for a in q.aspects):
+        return True
+    return fitting_note(ask, resolve(ask, context.event)) is not None
+
+
+def _about_the_place(ask: Ask) -> bool:
+    """Parking or opening hours of a named venue ("시타 주차 돼요?")."""
+    q = ask.question
+    return bool(q.venues) and any(a in VENUE_ASPECTS for a in q.aspects)
+
+
+def _same_question_elsewhere(ask: Ask) -> Answer | None:
+    """After an FAQ answer, "also at the forum?" asks that entry again about another item."""
+    q, context = ask.question, ask.context
+    if context.topic != "faq" or not context.faq or q.aspects or q.asked:
+        return None
+    if not (q.names_subject and _ALSO.search(q.text)):
+        return None
+    entry = ask.content.faq_entry(context.faq)
+    return compose_entry(ask, entry) if entry is not None else None
 
 
 def _schedule(ask: Ask) -> Answer:
     q = ask.question
-    if q.events or q.activities:
-        return _event(ask)
     if q.venues and not q.window:
         return _venue(ask)
     if q.origin and not q.window:
@@ -74,10 +129,12 @@ def _schedule(ask: Ask) -> Answer:
 
 def _venue(ask: Ask) -> Answer:
     q = ask.question
-    if (q.events or q.activities) and any(a in EVENT_ASPECTS for a in q.aspects):
-        return _event(ask)
     venue = venue_for(ask)
-    if q.intent in INTENT_TOPICS and not any(a in VENUE_ASPECTS for a in q.aspects):
+    if (
+        q.intent in INTENT_TOPICS
+        and not any(a in VENUE_ASPECTS for a in q.aspects)
+        and not q.venues
+    ):
         return compose_faq(ask)
     if venue is None:
         return choose_venue(ask, "utter_venue_list")
@@ -107,22 +164,12 @@ def _looks_like_a_question(text: str) -> bool:
 
 
 def _fallback(ask: Ask) -> Answer:
-    """The NLU was unsure: a named subject, a follow-up, the FAQ, or "I don't know"."""
+    """The NLU was unsure: a follow-up, the FAQ, or "I don't know"."""
     q, topic = ask.question, ask.context.topic
-    if q.events or q.activities:
-        return _event(ask)
     if q.venues:
         return _venue(ask)
-    if topic and (q.window or q.origin):
-        return plan(
-            ask,
-            {
-                "schedule": "schedule",
-                "event": "event",
-                "venue": "venue",
-                "transport": "transport",
-            }.get(topic, "schedule"),
-        )
+    if topic in _COMPOSERS and (q.window or q.origin):
+        return _COMPOSERS[topic](ask)
     if not _looks_like_a_question(q.text):
         # Noise, emoji, a stray letter: not a question the FAQ could answer.
         return Answer([{"response": "utter_default"}], ask.context, answered=False)
@@ -130,23 +177,34 @@ def _fallback(ask: Ask) -> Answer:
     return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
 
 
+_COMPOSERS: dict[str, Callable[[Ask], Answer]] = {
+    "schedule": _schedule,
+    "event": _event,
+    "venue": _venue,
+    "transport": _transport,
+    "faq": compose_faq,
+    "overview": compose_overview,
+}
+
+
 def plan(ask: Ask, asked: str) -> Answer:
     """Composes the answer to a question of the kind an action takes.
 
     Args:
         ask: The question, its context, the content and the clock.
-        asked: "schedule", "event", "venue", "transport", "faq", "location" or "fallback".
+        asked: "schedule", "event", "venue", "transport", "faq", "overview",
+            "location" or "fallback".
     """
     if ask.question.faq_id:
         entry = ask.content.faq_entry(ask.question.faq_id)
         return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
     if asked == "location":
         return compose_location(ask)
-    composer = {
-        "schedule": _schedule,
-        "event": _event,
-        "venue": _venue,
-        "transport": _transport,
-        "faq": compose_faq,
-    }.get(asked, _fallback)
-    return composer(ask)
+    again = _same_question_elsewhere(ask)
+    if again is not None:
+        return again
+    if asked != "event" and _about_the_item(ask, asked):
+        return _event(ask)
+    if asked in ("faq", "schedule", "overview", "fallback") and _about_the_place(ask):
+        return _venue(ask)
+    return _COMPOSERS.get(asked, _fallback)(ask)

@@ -10,14 +10,16 @@ latest message, the content and the time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from actions.common import origin_entity
+from actions.context import Context
+from actions.coverage import asked_words
 from bot.content.gazetteer import Named, gazetteer
 from bot.content.model import CATEGORIES, Content
-from bot.nlu.dates import TimeWindow, find_time_expression
+from bot.nlu.dates import PART_HOURS, TZ, TimeWindow, find_time_expression
 from bot.nlu.language import fold
 
 _FROM_BEFORE = ("从", "自", "由")
@@ -40,6 +42,8 @@ class Question:
         origin: Where the visitor starts: an origin value ("airport") or a hotel id.
         location: (lat, lon) of a shared location.
         faq_id: The FAQ entry a tapped suggestion asks for.
+        asked: Its content words other than names, entities and generic words
+            (actions.coverage): what an answer must know about.
     """
 
     text: str
@@ -53,6 +57,7 @@ class Question:
     origin: str | None = None
     location: tuple[float, float] | None = None
     faq_id: str | None = None
+    asked: tuple[str, ...] = ()
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -106,6 +111,21 @@ def _named_places(named: Sequence[Named], folded: str) -> tuple[list[str], str |
     return venues, origin
 
 
+def continue_day(question: Question, context: Context) -> Question:
+    """The morning of the day the conversation is about ("上午呢" after "后天有什么").
+
+    A part of the day named without a day means today, unless the conversation
+    is about another day: then it is that day's part.
+    """
+    window, remembered = question.window, context.window
+    if window is None or window.day_given or window.part is None or remembered is None:
+        return question
+    first, last = PART_HOURS[window.part]
+    day = datetime.combine(remembered.start.date(), time(0), TZ)
+    moved = TimeWindow(day + timedelta(hours=first), day + timedelta(hours=last), window.part)
+    return replace(question, window=moved)
+
+
 def read_question(message: Mapping[str, Any], content: Content, now: datetime) -> Question:
     """Understands a tracker's latest message.
 
@@ -157,4 +177,5 @@ def read_question(message: Mapping[str, Any], content: Content, now: datetime) -
         origin=named_origin or origin_entity(entities),
         location=point,
         faq_id=faq_ids[0] if faq_ids else None,
+        asked=asked_words(message, [item.surface for item in named]),
     )

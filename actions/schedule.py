@@ -9,7 +9,7 @@ opening ceremony") is answered about that item, not with the week.
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from actions.answering import Answer, Ask
@@ -18,6 +18,11 @@ from actions.render import format_date_range, format_day
 from bot.content.model import Event
 from bot.nlu.dates import TZ, TimeWindow
 from bot.nlu.language import fold
+
+#: Lines of a list at once: a day of the programme fits in one page.
+LIST_PAGE = 8
+#: A window this long or longer is a week.
+WEEK_DAYS = 5
 
 
 def window_label(window: TimeWindow, typed: str | None, lang: str) -> str:
@@ -57,6 +62,20 @@ def _days(item: Item) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+def programme_week(ask: Ask, window: TimeWindow) -> TimeWindow:
+    """During the event, "this week" means the event's week: the whole programme.
+
+    The programme runs Thursday to Wednesday, across two calendar weeks; a visitor
+    asking for "this week's events" means all of it, its first days included.
+    """
+    overview = ask.content.overview
+    start = datetime.combine(overview.start, time(0), TZ)
+    end = datetime.combine(overview.end + timedelta(days=1), time(0), TZ)
+    if window.days >= WEEK_DAYS and window.start < end and window.end > start:
+        return TimeWindow(start, end)
+    return window
+
+
 def nearest_events(ask: Ask, limit: int) -> list[Event]:
     """The events starting from now (or the window asked about); if none, the last ones."""
     upcoming = [e for e in ask.content.events if e.end > ask.now]
@@ -66,7 +85,7 @@ def nearest_events(ask: Ask, limit: int) -> list[Event]:
 def _listing(
     ask: Ask, response: str, lines: list[str], **values: str
 ) -> tuple[dict[str, Any], list[str]]:
-    page = paginate(lines, ask.lang, ask.phrases)
+    page = paginate(lines, ask.lang, ask.phrases, size=LIST_PAGE)
     message: dict[str, Any] = {"response": response, "items": "\n".join(page.shown), **values}
     if page.buttons:
         message["buttons"] = page.buttons
@@ -85,12 +104,18 @@ def compose_schedule(ask: Ask) -> Answer:
         message, rest = _listing(ask, "utter_schedule_overall", agenda_lines(ask), dates=dates)
         return Answer([message], context, more=rest)
     if window.upcoming:
+        running = [e for e in ask.content.events if e.start <= window.start < e.end]
+        if window.running and running:
+            lines = event_list(ask.content, running, ask.lang, ask.phrases, ask.now)
+            message, rest = _listing(ask, "utter_schedule_now", lines)
+            return Answer([message], context, more=rest)
         events = [e for e in ask.content.events if e.end > window.start]
         if not events:
             return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
         lines = event_list(ask.content, events, ask.lang, ask.phrases, ask.now)
         message, rest = _listing(ask, "utter_schedule_next", lines)
         return Answer([message], context, more=rest)
+    window = programme_week(ask, window)
     label = window_label(window, ask.question.typed_when, ask.lang)
     events = list(ask.content.events_between(window.start, window.end))
     if not events:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.model import ACTIVITIES, CATEGORIES, FAQ_TOPICS, VENUE_IDS
-from bot.content.schema import LAT_RANGE, LON_RANGE
+from bot.content.places import LAT_RANGE, LON_RANGE
 
 KINDS = (
     "text",

@@ -21,7 +21,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 PART_HOURS: dict[str, tuple[int, int]] = {
     "morning": (6, 12),
     "noon": (11, 14),
-    "afternoon": (12, 18),
+    # Korean 오후 is all of p.m., and a visitor asking about "this afternoon" wants
+    # what is left of the day: the evening's items are listed too.
+    "afternoon": (12, 24),
     "evening": (17, 24),
 }
 
@@ -135,6 +137,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+#: "What is on right now": the words of ``upcoming`` that mean now, not next.
+_RUNNING = re.compile(r"现在|現在|正在|进行|進行|지금|진행\s*중|하고\s*있")
 _PART_RE = {part: re.compile(words) for part, words in _PARTS.items()}
 _LATIN_DATE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2}\b|"
@@ -152,12 +156,17 @@ class TimeWindow:
         end: Exclusive end.
         part: "morning", "noon", "afternoon" or "evening" when a part of day was named.
         upcoming: True for "now / next" questions: show what comes next from ``start``.
+        running: True for "now" questions: what is going on at ``start``.
+        day_given: False when only a part of the day was named ("上午呢"): the day is
+            today by default, and a follow-up keeps the day it continues.
     """
 
     start: datetime
     end: datetime
     part: str | None = None
     upcoming: bool = False
+    running: bool = False
+    day_given: bool = True
 
     @property
     def days(self) -> int:
@@ -258,10 +267,11 @@ def _match_day(
         start, end = _day_window(saturday, 2)
         return max(start, _day_window(today)[0]), end, None
     elif kind == "week":
+        # The whole week: its past days are shown as over, not left out.
         offset = _week_offset(match[1])
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
         start, end = _day_window(monday, 7)
-        return max(start, _day_window(today)[0]), end, None
+        return start, end, None
     elif kind == "rel":
         day = today + timedelta(days=_REL_DAYS[match[0]])
     else:
@@ -346,7 +356,9 @@ def find_time_expression(text: str, now: datetime) -> TimeExpression | None:
         start, end = day_start + timedelta(hours=first), day_start + timedelta(hours=last)
     lo = min(s for s, _ in spans)
     hi = max(e for _, e in spans)
-    return TimeExpression(text[lo:hi], lo, hi, TimeWindow(start, end, part, upcoming))
+    running = upcoming and part is None and bool(_RUNNING.search(text))
+    window = TimeWindow(start, end, part, upcoming, running, day_given=day_hit is not None)
+    return TimeExpression(text[lo:hi], lo, hi, window)
 
 
 def resolve_time_expression(text: str, now: datetime) -> TimeWindow | None:

@@ -9,6 +9,11 @@ whitespace/word rules for Latin letters and digits. Offsets always point into th
 original text, so entity spans stay correct. Traditional Chinese is folded to
 Simplified (OpenCC) before segmentation, so "門票" and "门票" are the same feature
 and jieba's Simplified dictionary applies.
+
+It also gives the actions the message's content words (``keywords`` in the parse
+result: Korean nouns from kiwipiepy's tags, Chinese nouns from jieba's, Latin
+words), so an answer can check that what was asked is something the content
+talks about (actions.coverage) instead of answering another topic's facts.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.language import is_han, is_hangul
@@ -32,6 +38,12 @@ logger = logging.getLogger(__name__)
 
 HAN, HANGUL, LATIN = "han", "hangul", "latin"
 _LATIN_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+#: The parse-result key with the message's content words.
+KEYWORDS = "keywords"
+#: Kiwi's tags of content nouns (common, proper) and of foreign words and Hanja.
+_KOREAN_NOUNS = ("NNG", "NNP", "SL", "SH")
+#: jieba's POS flags of nouns (n, nr, ns, nt, nz, ng), noun-verbs and English.
+_CHINESE_NOUNS = ("n", "vn", "eng")
 
 
 def _script(char: str) -> str | None:
@@ -191,6 +203,42 @@ class BilingualTokenizer(Tokenizer):
             else:
                 tokens.extend(self._tokenize_latin(run, offset))
         return tokens
+
+    def keywords(self, text: str) -> list[str]:
+        """The content words of a text: nouns in Chinese and Korean, words in Latin letters.
+
+        Args:
+            text: The message text.
+
+        Returns:
+            The words in order, without repeats (Chinese folded to Simplified).
+        """
+        import jieba.posseg
+
+        found: list[str] = []
+        for script, _, run in script_runs(text):
+            if script == HAN:
+                simplified = self._simplifier().convert(run)
+                words = [
+                    w
+                    for w, flag in jieba.posseg.lcut(simplified)
+                    if flag.startswith(_CHINESE_NOUNS)
+                ]
+            elif script == HANGUL:
+                words = [m.form for m in self._korean().tokenize(run) if m.tag in _KOREAN_NOUNS]
+            else:
+                words = [w for w in re.findall(r"[A-Za-z]{3,}", run)]
+            found += [w for w in words if w not in found]
+        return found
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Tokenizes the messages and adds their content words to the parse result."""
+        messages = super().process(messages)
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str):
+                message.set(KEYWORDS, self.keywords(text), add_to_output=True)
+        return messages
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenizes the attribute of a message (called by Rasa's Tokenizer.process)."""

@@ -18,27 +18,19 @@ import json
 import sys
 import time
 from typing import Any
-from urllib.parse import urlparse
 
 import aiohttp
 
-from bench.payloads import Request, build, classify, open_wechat_reply
-
-
-def check_targets(targets: list[str]) -> None:
-    """Refuses any target that is not on 127.0.0.1.
-
-    Raises:
-        ValueError: For another host.
-    """
-    for target in targets:
-        if urlparse(target).hostname not in ("127.0.0.1", "localhost"):
-            raise ValueError(f"load targets must be on 127.0.0.1, got {target}")
+from bench.payloads import build, classify, open_wechat_reply
+from harness.ports import check_local
+from harness.requests import Request
+from harness.secrets import Secrets
 
 
 def plan(spec: dict[str, Any]) -> list[list[Request]]:
     """The requests of each virtual user, in order."""
     messages, channel = spec["messages"], spec["channel"]
+    secrets = Secrets(**spec["secrets"])
     per_user = -(-spec["count"] // spec["concurrency"])
     length = max(1, spec.get("conversation_length", 5))
     now = time.time()
@@ -50,7 +42,7 @@ def plan(spec: dict[str, Any]) -> list[list[Request]]:
             queue.append(
                 build(
                     channel,
-                    spec["secrets"],
+                    secrets,
                     vu,
                     serial,
                     serial // length,
@@ -66,7 +58,7 @@ def plan(spec: dict[str, Any]) -> list[list[Request]]:
 
 async def _post(session: aiohttp.ClientSession, base: str, request: Request) -> tuple:
     async with session.post(
-        base + request.path, data=request.body, params=request.params, headers=request.headers
+        base + request.url_path, data=request.body, params=request.params, headers=request.headers
     ) as reply:
         return reply.status, await reply.read()
 
@@ -74,7 +66,8 @@ async def _post(session: aiohttp.ClientSession, base: str, request: Request) -> 
 async def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Warms up, then runs the closed-loop load; returns the raw figures."""
     targets, channel = spec["targets"], spec["channel"]
-    check_targets(targets)
+    for target in targets:
+        check_local(target)
     timeout = aiohttp.ClientTimeout(total=spec.get("timeout", 30))
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     warm = (
@@ -128,7 +121,8 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         client_cpu = time.process_time() - cpu_started
     elapsed = last[0] - started
     completed = sum(outcomes.values())
-    checked = _check_samples(channel, spec["secrets"], samples)
+    secrets = Secrets(**spec["secrets"])
+    checked = _check_samples(channel, secrets, samples)
     return {
         "channel": channel,
         "targets": len(targets),
@@ -141,11 +135,11 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         "latencies_ms": latencies,
         "client_cpu_s": client_cpu,
         "samples_checked": checked,
-        "sample_reply": _sample_text(channel, spec["secrets"], samples),
+        "sample_reply": _sample_text(channel, secrets, samples),
     }
 
 
-def _check_samples(channel: str, secrets: dict[str, str], samples: list[bytes]) -> dict[str, int]:
+def _check_samples(channel: str, secrets: Secrets, samples: list[bytes]) -> dict[str, int]:
     """How many sampled WeChat replies decrypt with a valid signature (others: parse as JSON)."""
     good = 0
     for body in samples:
@@ -160,7 +154,7 @@ def _check_samples(channel: str, secrets: dict[str, str], samples: list[bytes]) 
     return {"sampled": len(samples), "valid": good}
 
 
-def _sample_text(channel: str, secrets: dict[str, str], samples: list[bytes]) -> str:
+def _sample_text(channel: str, secrets: Secrets, samples: list[bytes]) -> str:
     if not samples:
         return ""
     if channel == "wechat":

@@ -13,6 +13,7 @@ from typing import Any
 from bench.method import method_notes
 from bench.stats import mean_sd, ratio
 from bench.targets import MB, dig, rows
+from harness.markdown import table
 
 CHANNEL_NAMES = {
     "wechat": "WeChat safe mode",
@@ -138,13 +139,6 @@ def serving_rows(figures: dict[str, Any]) -> list[Row]:
         )
     )
     return out
-
-
-def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
-    """A Markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(cells) + " |" for cells in body]
-    return "\n".join(lines)
 
 
 def summary_table(figures: dict[str, Any]) -> str:

@@ -17,10 +17,11 @@ from typing import Any
 
 from bench.cpu import busy_seconds, cores_used
 from bench.payloads import SECRETS
-from bench.procs import PYTHON, base_env, cpu_seconds
+from bench.procs import PYTHON, base_env
 from bench.settings import BenchSettings, LoadShape
 from bench.stacks import Stack, start_ours, start_stock
 from bench.stats import latency_summary
+from harness.procs import cpu_seconds
 
 OUR_CHANNELS = ("wechat", "kakao", "telegram", "rest")
 THROUGHPUT_CHANNELS = {"ours": ("rest", "wechat"), "stock": ("rest",)}
@@ -55,7 +56,7 @@ def run_load(
         "prefix": label,
         # A Telegram chat gets one message: the connector spaces a chat's messages 1 s apart.
         "conversation_length": 1 if channel == "telegram" else settings.conversation_length,
-        "secrets": SECRETS,
+        "secrets": SECRETS.as_json(),
         "timeout": 30,
     }
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")

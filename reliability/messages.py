@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from bench.messages import parse_examples
+from harness.heldout import parse_examples
 from reliability.settings import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu"

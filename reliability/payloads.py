@@ -26,19 +26,9 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from reliability.requests import (
-    Request,
-    aes_key_bytes,
-    cdata,
-    kakao_skill,
-    seal,
-    signature,
-    telegram_update,
-    wechat_envelope,
-    wechat_text_fields,
-    wechat_xml,
-)
-from reliability.settings import Secrets
+from harness.requests import Request, kakao_skill, telegram_update, wechat_envelope
+from harness.secrets import Secrets
+from harness.wechat import aes_key, envelope_xml, message_xml, seal, sign, text_fields
 
 BAD_REQUEST, FORBIDDEN, TOO_LARGE = (400,), (403,), (413,)
 MEGABYTE = 1_048_576
@@ -545,14 +535,14 @@ def _plan_huge(data: dict[str, Any], valid: bytes, fields: dict[str, Any]) -> _P
         return _Plan(body=(b"<xml><Encrypt><![CDATA[" + b"A" * size)[:size])
     if data["shape"] == "sealed_padding":
         return _Plan(body=valid.replace(b"</xml>", b"<Pad>" + b"A" * size + b"</Pad></xml>"))
-    return _Plan(plain=wechat_xml({**fields, "Content": "가" * (size // 3 + 1)}))
+    return _Plan(plain=message_xml({**fields, "Content": "가" * (size // 3 + 1)}))
 
 
 def _plan_missing(data: dict[str, Any], valid: bytes, fields: dict[str, Any]) -> _Plan:
     if data["blank"]:
         blanked = {k: "" if k in data["drop"] else v for k, v in fields.items()}
-        return _Plan(plain=wechat_xml(blanked))
-    return _Plan(plain=wechat_xml({k: v for k, v in fields.items() if k not in data["drop"]}))
+        return _Plan(plain=message_xml(blanked))
+    return _Plan(plain=message_xml({k: v for k, v in fields.items() if k not in data["drop"]}))
 
 
 def _plan_wrong_types(data: dict[str, Any], valid: bytes, fields: dict[str, Any]) -> _Plan:
@@ -560,12 +550,12 @@ def _plan_wrong_types(data: dict[str, Any], valid: bytes, fields: dict[str, Any]
     if name == "Location_X":
         located = {k: v for k, v in fields.items() if k != "Content"}
         located.update(MsgType="location", Location_X=data["text"], Location_Y="x", Label="l")
-        plain = wechat_xml(located)
+        plain = message_xml(located)
         if data["shape"] != "nested":  # a word where a number belongs
             plain = plain.replace("<Location_X>", "<Location_X>n")
         return _Plan(plain=plain)
     inner = "".join(
-        _nested(k, data["shape"], data["text"]) if k == name else wechat_xml({k: v})[5:-6]
+        _nested(k, data["shape"], data["text"]) if k == name else message_xml({k: v})[5:-6]
         for k, v in fields.items()
     )
     return _Plan(plain=f"<xml>{inner}</xml>")
@@ -606,7 +596,7 @@ def _seal_plan(plan: _Plan, secrets: Secrets, xml: str, nonce: str) -> str:
     """The Encrypt text of a plan: as given, or the plan's document sealed."""
     if plan.encrypt is not None:
         return plan.encrypt
-    configured = aes_key_bytes(secrets.wechat_aes_key)
+    configured = aes_key(secrets.wechat_aes_key)
     key = configured if plan.key is None else (plan.key if plan.key != configured else bytes(32))
     appid = secrets.wechat_appid if plan.appid is None else plan.appid
     if plan.appid is not None and appid == secrets.wechat_appid:
@@ -616,12 +606,13 @@ def _seal_plan(plan: _Plan, secrets: Secrets, xml: str, nonce: str) -> str:
 
 @renders("wechat", *_WECHAT_PLANS)
 def _wechat(case: Case, secrets: Secrets, nonce: str, now: int) -> Request:
-    fields = wechat_text_fields(secrets, f"oBad{nonce}", case.data.get("text") or "你好", 1, now)
-    valid_xml = wechat_xml(fields)
+    text = case.data.get("text") or "你好"
+    fields = text_fields(secrets.wechat_account, f"oBad{nonce}", text, 1, now)
+    valid_xml = message_xml(fields)
     valid_body, _ = wechat_envelope(secrets, valid_xml, nonce, now)
     plan = _WECHAT_PLANS[case.kind](case.data, valid_body, fields)
     ts = plan.timestamp if plan.timestamp is not None else str(now)
-    params = {"signature": signature(secrets.wechat_token, ts, nonce)}
+    params = {"signature": sign(secrets.wechat_token, ts, nonce)}
     params.update(timestamp=ts, nonce=nonce)
     if plan.plain_mode:
         return Request("wechat", valid_xml.encode(), params, {}, case.kind, case.expect)
@@ -630,12 +621,9 @@ def _wechat(case: Case, secrets: Secrets, nonce: str, now: int) -> Request:
         body = plan.body
     else:
         envelope = _seal_plan(plan, secrets, valid_xml, nonce)
-        body = (
-            f"<xml><ToUserName>{cdata(secrets.wechat_account)}</ToUserName>"
-            f"<Encrypt>{cdata(envelope)}</Encrypt></xml>"
-        ).encode()
+        body = envelope_xml(secrets.wechat_account, envelope).encode()
     params["encrypt_type"] = "aes"
-    params["msg_signature"] = signature(secrets.wechat_token, ts, nonce, envelope)
+    params["msg_signature"] = sign(secrets.wechat_token, ts, nonce, envelope)
     if case.kind == "bad_signature":
         which, given = case.data["which"], case.data["given"]
         if given is None:

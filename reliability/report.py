@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reliability.settings import PLATFORM_WINDOW, RECOVERY_BOUND, ROOT
+from harness.project import ROOT
+from reliability.settings import PLATFORM_WINDOW, RECOVERY_BOUND
 
 #: Resident memory the Rasa server may gain over one channel's malformed payloads.
 PAYLOAD_RSS_BOUND_MB = 100.0
@@ -76,7 +77,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
         "no secret in the logs": not any(results["secrets_in_logs"].values())
         and results["api_token"]["token_in_log"] == 0,
         "load: 0 errors, no 5xx": load["errors"] == 0 and load["server_errors"] == 0,
-        "load: p99 under 1 s": load["p99"] < P99_BOUND,
+        "load: p99 under 1 s": load["p99"] is not None and load["p99"] < P99_BOUND,
         "load: memory flat": results["load"]["rasa_memory"]["growth_mb"] <= LOAD_RSS_BOUND_MB,
         "action server down: graceful replies, recovery": _fault_ok(faults["action_server_down"]),
         "Redis killed and restarted": _fault_ok(faults["redis_killed"]),
@@ -95,8 +96,8 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{key}: {value}" for key, value in counts.items()) or "–"
 
 
-def _s(value: float) -> str:
-    return f"{value:.3f} s"
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f} s"
 
 
 def _verdicts(results: dict[str, Any]) -> str:

@@ -41,7 +41,7 @@ from channels.common.runner import (
     secrets_equal,
 )
 from channels.common.store import MemoryStore, RedisStore, create_store, mark_once
-from tests.support import ROOT
+from harness.project import ROOT
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -23,14 +23,10 @@ from hypothesis import strategies as st
 from channels.common.replies import BotMessage, Button, Card, Venue
 from channels.common.store import MemoryStore
 from channels.kakao import KakaoInput, KakaoSettings, skill
-from tests.support.channels import (
-    EchoBot,
-    FakeKakaoCallback,
-    fixture_json,
-    language_of,
-    serve_aiohttp,
-    serve_channel,
-)
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
+from harness.platforms import FakeKakaoCallback, serve_aiohttp
+from tests.support.channels import fixture_json, language_of
 
 SECRET = "kakao-skill-secret-7f3a"
 

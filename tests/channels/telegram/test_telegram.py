@@ -23,14 +23,10 @@ from channels.common.replies import BotMessage, Button, Venue, utf16_len
 from channels.common.store import MemoryStore
 from channels.telegram import TelegramInput, TelegramSettings, polling, render, updates
 from channels.telegram.sender import RateLimiter, TokenRedactor, retry_seconds
-from tests.support.channels import (
-    EchoBot,
-    FakeTelegram,
-    fixture_json,
-    language_of,
-    serve_aiohttp,
-    serve_channel,
-)
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
+from harness.platforms import FakeTelegram, serve_aiohttp
+from tests.support.channels import fixture_json, language_of
 
 SECRET = "tg-secret-token_2025"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}

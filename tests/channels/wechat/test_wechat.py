@@ -27,14 +27,10 @@ from wechatpy.crypto import WeChatCrypto
 from channels.common.replies import BotMessage, Button, Venue, utf8_len
 from channels.common.store import MemoryStore, RedisStore
 from channels.wechat import WeChatInput, WeChatSettings, parse, render
-from tests.support.channels import (
-    EchoBot,
-    FakeWeChatApi,
-    fixture_text,
-    language_of,
-    serve_aiohttp,
-    serve_channel,
-)
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
+from harness.platforms import FakeWeChatApi, serve_aiohttp
+from tests.support.channels import fixture_text, language_of
 
 TOKEN = "kwTestToken2025"
 APPID = "wx5c7a9b1d3e5f7a9b"

@@ -1,7 +1,7 @@
 """Malformed and hostile input against the four connectors, served in-process.
 
 The short version of ``make reliability``'s first part: hypothesis generates 500
-requests per channel (``reliability/payloads.py``: broken XML, entity
+requests per channel (``reliability/payloads/``: broken XML, entity
 expansion, bad base64 and ciphertext, a wrong AES key, non-UTF-8, 1 MB bodies,
 deep nesting, wrong JSON types, missing fields, bad credentials), each is posted
 over real HTTP, and each must get the 4xx its damage calls for with the reason

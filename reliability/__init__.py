@@ -9,8 +9,9 @@ of malformed requests, one module per channel), ``messages`` (how a virtual
 visitor's messages are addressed), ``assistant`` (the server under test),
 ``client`` (sending and classifying replies), ``load`` (virtual visitors),
 ``outages`` (a fault under load), ``scenarios`` (duplicates, order, abuse),
-``report`` (the verdicts and the Markdown page) and ``run`` (the full set). What
-it shares with the tests and ``make bench`` (fake platforms, request builders and
-signing, a private Redis, a link to cut, /proc, percentiles) is in ``harness``.
-Everything talks to 127.0.0.1 only and every loop is bounded.
+``verdicts`` (each figure against its bound), ``report`` (the Markdown page, its
+prose in ``templates/``) and ``run`` (the full set). What it shares with the tests
+and ``make bench`` (fake platforms, request builders and signing, a private
+Redis, a link to cut, /proc, percentiles) is in ``harness``. Everything talks to
+127.0.0.1 only and every loop is bounded.
 """

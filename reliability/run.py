@@ -36,7 +36,7 @@ from harness.redis_server import RedisServer
 from harness.relay import Relay
 from harness.requests import CHANNELS
 from harness.secrets import Secrets
-from reliability import report, scenarios
+from reliability import report, scenarios, verdicts
 from reliability.assistant import Assistant
 from reliability.load import MemorySampler, Sample, Visitors, summarize
 from reliability.outages import under_load
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         source = Path(args.render).resolve()
         results = json.loads(source.read_text(encoding="utf-8"))
-        results["verdicts"] = report.verdicts(results)
+        results["verdicts"] = verdicts.verdicts(results)
         Path(args.report).write_text(report.render(results, source.parent), encoding="utf-8")
         return 0
     profile = (FULL if args.profile == "full" else SHORT).overridden(os.environ)
@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results = asyncio.run(suite(profile, workdir, Secrets()))
     results["total_seconds"] = round(time.monotonic() - started)
-    results["verdicts"] = report.verdicts(results)
+    results["verdicts"] = verdicts.verdicts(results)
     text = json.dumps(results, ensure_ascii=False, indent=2)
     (workdir / "results.json").write_text(text, encoding="utf-8")
     if args.report != "-":

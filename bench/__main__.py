@@ -27,6 +27,8 @@ from bench.settings import BenchSettings
 
 STAGES = ("train", "understanding", "serving")
 REDIS_ENDPOINT_CANDIDATES = ("endpoints.redis.yml", "endpoints-redis.yml")
+#: Every key of the Redis-mode run starts with this.
+REDIS_PREFIX = "kw:bench:"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -147,22 +149,30 @@ def stage_understanding(settings: BenchSettings, figures: dict[str, Any]) -> Non
 
 
 def redis_setup(settings: BenchSettings) -> dict[str, Any] | None:
-    """Redis mode if an endpoints file with Redis stores exists and Redis answers; else None."""
+    """Redis mode if an endpoints file with Redis stores exists and Redis answers; else None.
+
+    The run's keys (prefix ``kw:bench:``) left by an earlier run are deleted first;
+    the database is shared, so nothing else in it is touched.
+    """
     if settings.redis_endpoints is None or not settings.redis_endpoints.exists():
         return None
-    try:
-        import redis
+    from redis.exceptions import RedisError
 
-        client = redis.Redis.from_url(
-            f"redis://127.0.0.1:6379/{settings.redis_db}", socket_timeout=2
-        )
-        client.ping()
-        client.flushdb()
-    except Exception:  # noqa: BLE001 - no Redis: in-memory only
-        return None
+    from bot.redis_client import connect
+
     url = f"redis://127.0.0.1:6379/{settings.redis_db}"
+    client = connect(url, timeout=2.0)
+    try:
+        client.ping()
+        stale = list(client.scan_iter(match=REDIS_PREFIX + "*", count=1000))
+        if stale:
+            client.delete(*stale)
+    except RedisError:  # no Redis: in-memory only
+        return None
+    finally:
+        client.close()
     return {
-        "env": {"REDIS_URL": url, "KW_REDIS_PREFIX": "kw:bench:"},
+        "env": {"REDIS_URL": url, "KW_REDIS_PREFIX": REDIS_PREFIX},
         "endpoints": settings.redis_endpoints,
         "url": url,
     }

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.settings import ROOT
 from bench.understanding import confusion, oos_scores
+from harness.project import ROOT
 
 TRAINING = ROOT / "nlu_data" / "nlu"
 LANGUAGES = ("zh", "ko")

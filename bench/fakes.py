@@ -2,8 +2,8 @@
 
     python -m bench.fakes READY.json
 
-Serves the test suite's fake Telegram Bot API and fake WeChat API
-(tests/channels_support.py) on free 127.0.0.1 ports, writes their base URLs to
+Serves the harness's fake Telegram Bot API and fake WeChat API
+(``harness.platforms``) on free 127.0.0.1 ports, writes their base URLs to
 READY.json, and runs until SIGTERM. The Telegram connector sends every reply
 through the Bot API, so its round trip includes these calls; the WeChat API only
 sees replies that miss the passive-reply window.
@@ -18,13 +18,12 @@ import sys
 from pathlib import Path
 
 from bench.payloads import SECRETS
+from harness.platforms import FakeTelegram, FakeWeChatApi, serve_aiohttp
 
 
 async def serve(ready: Path) -> None:
     """Serves both fakes until SIGTERM, keeping only counts of what they received."""
-    from tests.support.channels import FakeTelegram, FakeWeChatApi, serve_aiohttp
-
-    telegram = FakeTelegram(token=SECRETS["telegram_token"])
+    telegram = FakeTelegram(token=SECRETS.telegram_token)
     wechat = FakeWeChatApi()
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()

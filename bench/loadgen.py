@@ -17,28 +17,21 @@ import asyncio
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 import aiohttp
 
-from bench.payloads import Request, build, classify, open_wechat_reply
-
-
-def check_targets(targets: list[str]) -> None:
-    """Refuses any target that is not on 127.0.0.1.
-
-    Raises:
-        ValueError: For another host.
-    """
-    for target in targets:
-        if urlparse(target).hostname not in ("127.0.0.1", "localhost"):
-            raise ValueError(f"load targets must be on 127.0.0.1, got {target}")
+from bench.payloads import build, classify, open_wechat_reply
+from harness.ports import check_local
+from harness.requests import Request
+from harness.secrets import Secrets
 
 
 def plan(spec: dict[str, Any]) -> list[list[Request]]:
     """The requests of each virtual user, in order."""
     messages, channel = spec["messages"], spec["channel"]
+    secrets = Secrets(**spec["secrets"])
     per_user = -(-spec["count"] // spec["concurrency"])
     length = max(1, spec.get("conversation_length", 5))
     now = time.time()
@@ -50,7 +43,7 @@ def plan(spec: dict[str, Any]) -> list[list[Request]]:
             queue.append(
                 build(
                     channel,
-                    spec["secrets"],
+                    secrets,
                     vu,
                     serial,
                     serial // length,
@@ -66,86 +59,124 @@ def plan(spec: dict[str, Any]) -> list[list[Request]]:
 
 async def _post(session: aiohttp.ClientSession, base: str, request: Request) -> tuple:
     async with session.post(
-        base + request.path, data=request.body, params=request.params, headers=request.headers
+        base + request.url_path, data=request.body, params=request.params, headers=request.headers
     ) as reply:
         return reply.status, await reply.read()
+
+
+@dataclass
+class Tally:
+    """What the virtual users got: outcome counts, latencies, a few answers, the last reply."""
+
+    outcomes: dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    samples: list[bytes] = field(default_factory=list)
+    last: float = 0.0
+
+    def add(self, kind: str, body: bytes, sent: float, done: float) -> None:
+        """Counts one request sent at ``sent`` and answered at ``done`` (perf_counter)."""
+        self.last = max(self.last, done)
+        self.outcomes[kind] = self.outcomes.get(kind, 0) + 1
+        if kind in ("answer", "success", "empty"):
+            self.latencies.append(1000.0 * (done - sent))
+        if kind == "answer" and len(self.samples) < 20:
+            self.samples.append(body)
+
+
+def warmup_plan(spec: dict[str, Any]) -> list[list[Request]]:
+    """The warm-up requests: ``warmup`` per target, from senders of their own."""
+    if not spec.get("warmup"):
+        return []
+    targets = len(spec["targets"])
+    return plan(
+        {
+            **spec,
+            "prefix": spec["prefix"] + "-warm",
+            "concurrency": targets,
+            "count": spec["warmup"],
+        }
+    )
+
+
+async def _warm_up(
+    session: aiohttp.ClientSession, targets: list[str], warm: list[list[Request]]
+) -> None:
+    for index, queue in enumerate(warm):
+        for request in queue:
+            try:
+                await _post(session, targets[index % len(targets)], request)
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass
+
+
+async def _user(
+    session: aiohttp.ClientSession,
+    base: str,
+    channel: str,
+    queue: list[Request],
+    deadline: float,
+    tally: Tally,
+) -> None:
+    """One closed-loop client: sends its next request when the previous answer arrived."""
+    for request in queue:
+        if time.perf_counter() >= deadline:
+            return
+        sent = time.perf_counter()
+        try:
+            status, body = await _post(session, base, request)
+            kind = classify(channel, status, body)
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            kind, body = "error", b""
+        tally.add(kind, body, sent, time.perf_counter())
 
 
 async def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Warms up, then runs the closed-loop load; returns the raw figures."""
     targets, channel = spec["targets"], spec["channel"]
-    check_targets(targets)
+    for target in targets:
+        check_local(target)
     timeout = aiohttp.ClientTimeout(total=spec.get("timeout", 30))
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
-    warm = (
-        plan(
-            {
-                **spec,
-                "prefix": spec["prefix"] + "-warm",
-                "concurrency": len(targets),
-                "count": max(spec.get("warmup", 0), 0),
-            }
-        )
-        if spec.get("warmup")
-        else []
-    )
-    queues = plan(spec)
-    outcomes: dict[str, int] = {}
-    latencies: list[float] = []
-    samples: list[bytes] = []
+    warm, queues = warmup_plan(spec), plan(spec)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        for index, queue in enumerate(warm):
-            for request in queue:
-                try:
-                    await _post(session, targets[index % len(targets)], request)
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
+        await _warm_up(session, targets, warm)
         started = time.perf_counter()
         cpu_started = time.process_time()
+        tally = Tally(last=started)
         deadline = started + spec["seconds"]
-        last = [started]
-
-        async def user(vu: int) -> None:
-            base = targets[vu % len(targets)]
-            for request in queues[vu]:
-                if time.perf_counter() >= deadline:
-                    return
-                sent = time.perf_counter()
-                try:
-                    status, body = await _post(session, base, request)
-                    kind = classify(channel, status, body)
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    kind, body = "error", b""
-                done = time.perf_counter()
-                last[0] = max(last[0], done)
-                outcomes[kind] = outcomes.get(kind, 0) + 1
-                if kind in ("answer", "success", "empty"):
-                    latencies.append(1000.0 * (done - sent))
-                if kind == "answer" and len(samples) < 20:
-                    samples.append(body)
-
-        await asyncio.gather(*(user(vu) for vu in range(spec["concurrency"])))
+        await asyncio.gather(
+            *(
+                _user(session, targets[vu % len(targets)], channel, queues[vu], deadline, tally)
+                for vu in range(spec["concurrency"])
+            )
+        )
         client_cpu = time.process_time() - cpu_started
-    elapsed = last[0] - started
-    completed = sum(outcomes.values())
-    checked = _check_samples(channel, spec["secrets"], samples)
+    return figures(spec, tally, tally.last - started, client_cpu)
+
+
+def figures(
+    spec: dict[str, Any], tally: Tally, elapsed: float, client_cpu: float
+) -> dict[str, Any]:
+    """The raw figures of a load: counts, rates, latencies, checked sample replies."""
+    channel, secrets = spec["channel"], Secrets(**spec["secrets"])
+    completed = sum(tally.outcomes.values())
     return {
         "channel": channel,
-        "targets": len(targets),
+        "targets": len(spec["targets"]),
         "concurrency": spec["concurrency"],
         "completed": completed,
-        "outcomes": outcomes,
+        "outcomes": tally.outcomes,
         "elapsed_s": elapsed,
         "rate_per_s": completed / elapsed if elapsed > 0 else None,
-        "answered_per_s": len(latencies) / elapsed if elapsed > 0 else None,
-        "latencies_ms": latencies,
+        "answered_per_s": len(tally.latencies) / elapsed if elapsed > 0 else None,
+        "latencies_ms": tally.latencies,
         "client_cpu_s": client_cpu,
-        "samples_checked": checked,
-        "sample_reply": _sample_text(channel, spec["secrets"], samples),
+        "samples_checked": _check_samples(channel, secrets, tally.samples),
+        "sample_reply": _sample_text(channel, secrets, tally.samples),
     }
 
 
-def _check_samples(channel: str, secrets: dict[str, str], samples: list[bytes]) -> dict[str, int]:
+def _check_samples(channel: str, secrets: Secrets, samples: list[bytes]) -> dict[str, int]:
     """How many sampled WeChat replies decrypt with a valid signature (others: parse as JSON)."""
     good = 0
     for body in samples:
@@ -160,7 +191,7 @@ def _check_samples(channel: str, secrets: dict[str, str], samples: list[bytes]) 
     return {"sampled": len(samples), "valid": good}
 
 
-def _sample_text(channel: str, secrets: dict[str, str], samples: list[bytes]) -> str:
+def _sample_text(channel: str, secrets: Secrets, samples: list[bytes]) -> str:
     if not samples:
         return ""
     if channel == "wechat":

@@ -1,7 +1,7 @@
-"""Processes on this machine: environment, free ports, resident memory, start times, waiting.
+"""The processes a benchmark run starts: their environment, start, first answer and stop.
 
-Resident memory is read from /proc/<pid>/status (VmRSS, VmHWM) and summed over a
-process and its descendants. ``parse_status`` and ``parse_stat_start`` are pure.
+What they use of the machine (memory, CPU, start time) is read with
+``harness.procs``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,8 @@ def base_env(settings: BenchSettings, extra: Mapping[str, str] | None = None) ->
     """The environment of every process a run starts (the Makefile's exports, a fixed clock).
 
     Channel secrets and REDIS_URL from the caller's shell are dropped, so only
-    what a stage sets explicitly is on.
+    what a stage sets explicitly is on. The project's packages come from the
+    virtualenv (``make bootstrap`` installs them), ``bench`` from the working folder.
     """
     drop = ("REDIS_URL", "KW_REDIS_PREFIX", "WECHAT_", "KAKAO_", "TELEGRAM_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
@@ -35,7 +35,6 @@ def base_env(settings: BenchSettings, extra: Mapping[str, str] | None = None) ->
         PYTHONHASHSEED="0",
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        PYTHONPATH=str(settings.root),
         KW_NOW=settings.fixed_now,
         KW_CONTENT_DIR=str(settings.root / "content"),
         KW_UNANSWERED_FILE=str(settings.work_dir / "var" / "unanswered.jsonl"),
@@ -43,109 +42,6 @@ def base_env(settings: BenchSettings, extra: Mapping[str, str] | None = None) ->
     )
     env.update(extra or {})
     return env
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def parse_status(text: str) -> dict[str, int]:
-    """VmRSS and VmHWM (bytes) from a /proc/<pid>/status text; missing ones are 0."""
-    values = {"VmRSS": 0, "VmHWM": 0}
-    for line in text.splitlines():
-        key, _, rest = line.partition(":")
-        if key in values:
-            values[key] = int(rest.split()[0]) * 1024
-    return values
-
-
-def parse_stat_start(stat: str) -> int:
-    """Field 22 (starttime, clock ticks after boot) of a /proc/<pid>/stat text."""
-    after_name = stat.rsplit(")", 1)[1].split()
-    return int(after_name[19])
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
-        return ""
-
-
-def children(pid: int) -> list[int]:
-    """Direct children of ``pid`` (scans /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _read(f"/proc/{entry}/stat")
-            if stat and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return sorted(found)
-
-
-def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it."""
-    tree, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        tree.append(current)
-        queue.extend(children(current))
-    return tree
-
-
-def rss_tree(pid: int) -> dict[str, int]:
-    """Resident memory of ``pid`` and its descendants: summed VmRSS and VmHWM, in bytes."""
-    total = {"VmRSS": 0, "VmHWM": 0, "processes": 0}
-    for member in descendants(pid):
-        status = parse_status(_read(f"/proc/{member}/status"))
-        total["VmRSS"] += status["VmRSS"]
-        total["VmHWM"] += status["VmHWM"]
-        total["processes"] += 1
-    return total
-
-
-def parse_stat_cpu(stat: str) -> int:
-    """Utime + stime (clock ticks) of a /proc/<pid>/stat text."""
-    after_name = stat.rsplit(")", 1)[1].split()
-    return int(after_name[11]) + int(after_name[12])
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by ``pid`` and its descendants, in seconds."""
-    ticks = 0
-    for member in descendants(pid):
-        stat = _read(f"/proc/{member}/stat")
-        if stat:
-            ticks += parse_stat_cpu(stat)
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def started_at(pid: int) -> float | None:
-    """When ``pid`` started, as a Unix time (10 ms resolution), or None if it is gone."""
-    stat = _read(f"/proc/{pid}/stat")
-    if not stat:
-        return None
-    boot = next(
-        int(line.split()[1])
-        for line in _read("/proc/stat").splitlines()
-        if line.startswith("btime")
-    )
-    return boot + parse_stat_start(stat) / os.sysconf("SC_CLK_TCK")
-
-
-def find_child(parent: int, needle: str, timeout: float) -> int | None:
-    """Waits for a child of ``parent`` whose command line contains ``needle``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for pid in children(parent):
-            if needle in _read(f"/proc/{pid}/cmdline").replace("\0", " "):
-                return pid
-        time.sleep(0.05)
-    return None
 
 
 def first_answer(

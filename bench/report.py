@@ -13,6 +13,7 @@ from typing import Any
 from bench.method import method_notes
 from bench.stats import mean_sd, ratio
 from bench.targets import MB, dig, rows
+from harness.markdown import table
 
 CHANNEL_NAMES = {
     "wechat": "WeChat safe mode",
@@ -70,9 +71,36 @@ def understanding_rows(figures: dict[str, Any]) -> list[Row]:
     return out
 
 
-def serving_rows(figures: dict[str, Any]) -> list[Row]:
-    """Latency, throughput, start-up, memory and training rows."""
-    ours, stock = dig(figures, "serving", "ours") or {}, dig(figures, "serving", "stock") or {}
+#: Rows whose figures sit at the same path in our and stock Rasa's serving results.
+STACK_ROWS = (
+    (
+        "Rasa server CPU per message (REST, concurrency 1)",
+        ("latency", "rest", "1", "cpu_ms", "rasa"),
+        "ms",
+    ),
+    (
+        "Action server CPU per message (REST, concurrency 1)",
+        ("latency", "rest", "1", "cpu_ms", "actions"),
+        "ms",
+    ),
+    ("Start to first answer (ours: `make run`, both servers)", ("startup", "first_answer_s"), "s"),
+    ("Rasa server process start to first answer", ("startup", "rasa_first_answer_s"), "s"),
+    (
+        "Rasa server resident memory (VmRSS, with children, after the loads)",
+        ("memory", "rasa", "VmRSS"),
+        "mb",
+    ),
+    (
+        "Action server resident memory (VmRSS, with children, after the loads)",
+        ("memory", "actions", "VmRSS"),
+        "mb",
+    ),
+    ("Rasa server peak resident memory (VmHWM)", ("memory", "rasa", "VmHWM"), "mb"),
+)
+
+
+def load_rows(ours: dict[str, Any], stock: dict[str, Any]) -> list[Row]:
+    """Latency percentiles per channel and concurrency, throughput per worker count."""
     out: list[Row] = []
     for channel, by_concurrency in (ours.get("latency") or {}).items():
         for concurrency, run in by_concurrency.items():
@@ -85,66 +113,18 @@ def serving_rows(figures: dict[str, Any]) -> list[Row]:
             label = f"{CHANNEL_NAMES[channel]} throughput, {workers} worker(s)"
             stock_run = dig(stock, "throughput", "rest", workers)
             out.append(paired(label, run, stock_run, ("answered_per_s",), "rate"))
-    servers = (("rasa", "Rasa server"), ("actions", "Action server"))
-    for who, label in servers:
-        path = ("latency", "rest", "1", "cpu_ms", who)
-        label = f"{label} CPU per message (REST, concurrency 1)"
-        out.append(paired(label, ours, stock, path, "ms"))
-    out.append(
-        paired(
-            "Start to first answer (ours: `make run`, both servers)",
-            ours,
-            stock,
-            ("startup", "first_answer_s"),
-            "s",
-        )
-    )
-    out.append(
-        paired(
-            "Rasa server process start to first answer",
-            ours,
-            stock,
-            ("startup", "rasa_first_answer_s"),
-            "s",
-        )
-    )
-    for who, label in servers:
-        out.append(
-            paired(
-                f"{label} resident memory (VmRSS, with children, after the loads)",
-                ours,
-                stock,
-                ("memory", who, "VmRSS"),
-                "mb",
-            )
-        )
-    out.append(
-        paired(
-            "Rasa server peak resident memory (VmHWM)",
-            ours,
-            stock,
-            ("memory", "rasa", "VmHWM"),
-            "mb",
-        )
-    )
-    training = figures.get("training") or {}
-    out.append(
-        paired(
-            "Training time (`rasa train`, empty cache)",
-            training.get("ours"),
-            training.get("stock"),
-            ("seconds",),
-            "s",
-        )
-    )
     return out
 
 
-def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
-    """A Markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(cells) + " |" for cells in body]
-    return "\n".join(lines)
+def serving_rows(figures: dict[str, Any]) -> list[Row]:
+    """Latency, throughput, CPU, start-up, memory and training rows."""
+    ours, stock = dig(figures, "serving", "ours") or {}, dig(figures, "serving", "stock") or {}
+    out = load_rows(ours, stock)
+    out += [paired(label, ours, stock, path, kind) for label, path, kind in STACK_ROWS]
+    training = figures.get("training") or {}
+    label = "Training time (`rasa train`, empty cache)"
+    out.append(paired(label, training.get("ours"), training.get("stock"), ("seconds",), "s"))
+    return out
 
 
 def summary_table(figures: dict[str, Any]) -> str:

@@ -17,13 +17,19 @@ from typing import Any
 
 from bench.cpu import busy_seconds, cores_used
 from bench.payloads import SECRETS
-from bench.procs import PYTHON, base_env, cpu_seconds
+from bench.procs import PYTHON, base_env
 from bench.settings import BenchSettings, LoadShape
 from bench.stacks import Stack, start_ours, start_stock
 from bench.stats import latency_summary
+from harness.procs import cpu_seconds
 
 OUR_CHANNELS = ("wechat", "kakao", "telegram", "rest")
 THROUGHPUT_CHANNELS = {"ours": ("rest", "wechat"), "stock": ("rest",)}
+
+
+def _servers_cpu(stacks: Sequence[Stack]) -> list[tuple[float, float]]:
+    """CPU seconds so far of each stack's Rasa server and action server (with children)."""
+    return [(cpu_seconds(s.rasa_pid), cpu_seconds(s.actions_pid)) for s in stacks]
 
 
 def run_load(
@@ -55,34 +61,29 @@ def run_load(
         "prefix": label,
         # A Telegram chat gets one message: the connector spaces a chat's messages 1 s apart.
         "conversation_length": 1 if channel == "telegram" else settings.conversation_length,
-        "secrets": SECRETS,
+        "secrets": SECRETS.as_json(),
         "timeout": 30,
     }
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     result_path.unlink(missing_ok=True)
-    before = [(cpu_seconds(s.rasa_pid), cpu_seconds(s.actions_pid)) for s in stacks]
+    before = _servers_cpu(stacks)
     machine_before, wall_before = busy_seconds(), time.monotonic()
-    subprocess.run(
-        [PYTHON, "-m", "bench.loadgen", str(spec_path), str(result_path)],
-        check=True,
-        env=base_env(settings),
-        cwd=settings.root,
-        timeout=shape.seconds + 300,
-    )
+    command = [PYTHON, "-m", "bench.loadgen", str(spec_path), str(result_path)]
+    env, timeout = base_env(settings), shape.seconds + 300
+    subprocess.run(command, check=True, env=env, cwd=settings.root, timeout=timeout)
     machine_after, wall = busy_seconds(), time.monotonic() - wall_before
     result = json.loads(result_path.read_text(encoding="utf-8"))
     result["summary"] = latency_summary(result["latencies_ms"])
-    # Server CPU is read around the whole load process, warm-up included.
-    handled = len(result["latencies_ms"]) + settings.warmup
-    after = [(cpu_seconds(s.rasa_pid), cpu_seconds(s.actions_pid)) for s in stacks]
+    after = _servers_cpu(stacks)
     rasa = sum(a[0] - b[0] for a, b in zip(after, before, strict=True))
     actions = sum(a[1] - b[1] for a, b in zip(after, before, strict=True))
     client = result.get("client_cpu_s", 0.0)
     if stacks:
+        # Server CPU is read around the whole load process, warm-up included.
+        handled = len(result["latencies_ms"]) + settings.warmup
         result["cpu_ms"] = {
-            "rasa": 1000.0 * rasa / handled,
-            "actions": 1000.0 * actions / handled,
-            "client": 1000.0 * client / handled,
+            name: 1000.0 * seconds / handled
+            for name, seconds in (("rasa", rasa), ("actions", actions), ("client", client))
         }
     result["cores"] = cores_used(machine_before, machine_after, rasa + actions + client, wall)
     result["latencies_ms"] = [round(v, 2) for v in result["latencies_ms"]] if keep_latencies else []
@@ -133,6 +134,28 @@ def _throughput(
         )
 
 
+def start_stack(
+    settings: BenchSettings,
+    kind: str,
+    label: str,
+    model: Path,
+    fakes: dict[str, str] | None,
+    redis: dict[str, Any] | None,
+) -> Stack:
+    """Starts ours (every channel, Redis stores if ``redis``) or stock Rasa, as ``label``."""
+    print(f"  starting {label}", flush=True)
+    if kind == "stock":
+        return start_stock(settings, label, model)
+    return start_ours(
+        settings,
+        label,
+        model,
+        fakes or {},
+        extra_env=(redis or {}).get("env"),
+        endpoints=(redis or {}).get("endpoints"),
+    )
+
+
 def measure(
     settings: BenchSettings,
     kind: str,
@@ -157,18 +180,7 @@ def measure(
     name = kind if redis is None else f"{kind}-redis"
 
     def start(index: int) -> Stack:
-        label = f"{name}-{index}"
-        print(f"  starting {label}", flush=True)
-        if kind == "stock":
-            return start_stock(settings, label, model)
-        return start_ours(
-            settings,
-            label,
-            model,
-            fakes or {},
-            extra_env=(redis or {}).get("env"),
-            endpoints=(redis or {}).get("endpoints"),
-        )
+        return start_stack(settings, kind, f"{name}-{index}", model, fakes, redis)
 
     channels = OUR_CHANNELS if kind == "ours" else ("rest",)
     if redis is not None:

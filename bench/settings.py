@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.project import FIXED_NOW, ROOT
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class BenchSettings:
         out_dir: Where the report, charts and JSON go.
         work_dir: Scratch: models, logs, per-stage JSON.
         redis_endpoints: An endpoints file with Redis tracker/lock stores, or None.
-        redis_db: The Redis database the Redis-mode run may use (flushed of its keys).
+        redis_db: The Redis database the Redis-mode run uses (its earlier keys are deleted).
         fixed_now: KW_NOW for the action servers.
     """
 
@@ -59,7 +59,7 @@ class BenchSettings:
     work_dir: Path
     redis_endpoints: Path | None = None
     redis_db: int = 13
-    fixed_now: str = "2026-11-27T10:00"
+    fixed_now: str = FIXED_NOW
     root: Path = field(default=ROOT)
 
     @classmethod

@@ -21,18 +21,10 @@ from typing import Any
 import yaml
 
 from bench.payloads import SECRETS
-from bench.procs import (
-    PYTHON,
-    base_env,
-    find_child,
-    first_answer,
-    free_port,
-    rss_tree,
-    spawn,
-    started_at,
-    stop,
-)
+from bench.procs import PYTHON, base_env, first_answer, spawn, stop
 from bench.settings import BenchSettings
+from harness.ports import free_port
+from harness.procs import find_child, rss_tree, started_at
 
 START_TIMEOUT = 300.0
 
@@ -60,14 +52,8 @@ class Stack:
 def channel_env(fakes: dict[str, str]) -> dict[str, str]:
     """Every platform channel on, with the run's test secrets and the local fake APIs."""
     return {
-        "WECHAT_TOKEN": SECRETS["wechat_token"],
-        "WECHAT_APPID": SECRETS["wechat_appid"],
-        "WECHAT_APPSECRET": SECRETS["wechat_appsecret"],
-        "WECHAT_AES_KEY": SECRETS["wechat_aes_key"],
+        **SECRETS.environment(),
         "WECHAT_API_BASE_URL": fakes["wechat"],
-        "KAKAO_SKILL_SECRET": SECRETS["kakao_secret"],
-        "TELEGRAM_TOKEN": SECRETS["telegram_token"],
-        "TELEGRAM_SECRET_TOKEN": SECRETS["telegram_secret"],
         "TELEGRAM_API_BASE_URL": fakes["telegram"],
     }
 

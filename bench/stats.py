@@ -1,26 +1,14 @@
-"""Summaries of raw measurements: percentiles of latencies, rates, means. Pure."""
+"""Summaries of raw measurements: latency percentiles, means, ratios. Pure.
+
+Percentiles follow the one convention of ``harness.stats.percentile``.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0-100) by linear interpolation between closest ranks.
-
-    Returns:
-        None for an empty sequence.
-    """
-    if not values:
-        return None
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return float(ordered[0])
-    rank = (len(ordered) - 1) * q / 100.0
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return float(ordered[low] + (ordered[high] - ordered[low]) * (rank - low))
+from harness.stats import percentile
 
 
 def latency_summary(latencies_ms: Sequence[float]) -> dict[str, float | None]:

@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.settings import ROOT
+from harness import project
+from harness.heldout import LANGUAGES
 
-HELDOUT = {"zh": ROOT / "tests" / "nlu" / "zh.yml", "ko": ROOT / "tests" / "nlu" / "ko.yml"}
+HELDOUT = {language: project.HELDOUT / f"{language}.yml" for language in LANGUAGES}
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 
@@ -133,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cv", action="append", default=[], help="name=config to cross-validate")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--fraction", type=float, default=1.0)
-    parser.add_argument("--work", type=Path, default=ROOT / "results" / "bench" / "cv")
+    parser.add_argument("--work", type=Path, default=project.ROOT / "results" / "bench" / "cv")
     args = parser.parse_args(argv)
 
     from bench.crossval import cross_validate

@@ -2,13 +2,16 @@
 
 ``python -m reliability`` (``make reliability``) runs the full set against
 ``python -m bot.server`` with every channel on and writes ``docs/reliability.md``;
-``tests/test_reliability_*.py`` run a short version inside ``make test``.
+``tests/reliability/`` runs a short version inside ``make test``.
 
-Modules: ``settings`` (secrets and run sizes), ``payloads`` (pure request
-builders and hypothesis strategies of malformed requests), ``procs`` (resident
-memory from /proc), ``assistant`` (the server under test and the fake
-platforms), ``client`` (sending and classifying replies), ``load`` (virtual
-visitors), ``faults`` (a Redis and an action-server link to break), ``scenarios``
-(duplicates, order, abuse), ``report`` (the Markdown figures) and ``run`` (the
-full set). Everything talks to 127.0.0.1 only and every loop is bounded.
+Modules: ``settings`` (run sizes and bounds), ``payloads`` (hypothesis strategies
+of malformed requests, one module per channel), ``messages`` (how a virtual
+visitor's messages are addressed), ``assistant`` (the server under test),
+``client`` (sending and classifying replies), ``load`` (virtual visitors),
+``outages`` (a fault under load), ``scenarios`` (duplicates, order, abuse),
+``verdicts`` (each figure against its bound), ``report`` (the Markdown page, its
+prose in ``templates/``) and ``run`` (the full set). What it shares with the tests
+and ``make bench`` (fake platforms, request builders and signing, a private
+Redis, a link to cut, /proc, percentiles) is in ``harness``. Everything talks to
+127.0.0.1 only and every loop is bounded.
 """

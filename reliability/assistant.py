@@ -1,101 +1,29 @@
-"""The assistant under test, started as ``make run`` starts it, and the platforms around it.
+"""The assistant under test, started as ``make run`` starts it.
 
-``Platforms`` serves the test suite's fake Telegram Bot API, WeChat API and Kakao
-callback endpoint (``tests/channels_support.py``) from a background event loop.
 ``Assistant`` runs ``python -m bot.server`` with every channel switched on through
 its environment variables, in a scratch directory of its own (so its
 ``credentials.effective.yml`` cannot collide with another run's), with all
 output captured in ``server.log`` for the search for secrets. Optional: a Redis
-URL (then Rasa uses ``endpoints.redis.yml``) and an action-server URL (a ``Link``
-relay, so the action server can be made unreachable).
+URL (then Rasa uses ``endpoints.redis.yml``) and an action-server URL (a
+``harness.relay.Relay``, so the action server can be made unreachable). The
+platforms around it are ``harness.background.Platforms``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
-from reliability import procs
-from reliability.settings import ROOT, Secrets
-
-MODEL = ROOT / "models" / "korea-week.tar.gz"
-FIXED_NOW = "2026-11-27T10:00"
-
-
-def _fakes() -> Any:
-    """The fake platform servers of the connector tests."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from tests.support import channels
-
-    return channels
-
-
-class Platforms:
-    """Fake Telegram, WeChat and Kakao-callback servers on 127.0.0.1, in a background loop."""
-
-    def __init__(self, secrets: Secrets) -> None:
-        fakes = _fakes()
-        self.telegram = fakes.FakeTelegram(token=secrets.telegram_token)
-        self._fakes = fakes
-        self.loop = asyncio.new_event_loop()
-        self.urls: dict[str, str] = {}
-        self._ready = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        self.wechat = self._fakes.FakeWeChatApi()
-        self.kakao = self._fakes.FakeKakaoCallback()
-        serve = self._fakes.serve_aiohttp
-        async with (
-            serve(self.telegram.app()) as telegram,
-            serve(self.wechat.app()) as wechat,
-            serve(self.kakao.app()) as kakao,
-        ):
-            self.urls = {"telegram": f"{telegram}/bot", "wechat": f"{wechat}/cgi-bin/"}
-            self.urls["kakao"] = kakao
-            self._ready.set()
-            await self._stop.wait()
-
-    def __enter__(self) -> Platforms:
-        self._thread.start()
-        self._task = asyncio.run_coroutine_threadsafe(self._serve(), self.loop)
-        if not self._ready.wait(20):
-            raise RuntimeError("the fake platforms did not start")
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._stop is not None:
-            self.loop.call_soon_threadsafe(self._stop.set)
-        self._task.result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
-
-    def telegram_texts(self, chat_id: int) -> list[str]:
-        """Texts the bot sent to a Telegram chat so far, in order."""
-        return [
-            str(params.get("text", ""))
-            for method, params in list(self.telegram.calls)
-            if method == "sendMessage" and int(params.get("chat_id", 0)) == chat_id
-        ]
-
-    def wechat_texts(self, openid: str) -> list[str]:
-        """Texts sent to a WeChat user through the customer-service API so far."""
-        return [
-            str((message.get("text") or {}).get("content", ""))
-            for message in list(self.wechat.messages)
-            if message.get("touser") == openid
-        ]
+from harness import procs
+from harness.background import Platforms
+from harness.ports import free_port
+from harness.project import CONTENT, FIXED_NOW, MODEL, ROOT
+from harness.secrets import Secrets
 
 
 class Assistant:
@@ -106,7 +34,7 @@ class Assistant:
         platforms: The fake platform servers the connectors talk to.
         workdir: A scratch directory for this server.
         redis_url: Run in Redis mode against this Redis.
-        action_url: Rasa calls the action server here (a ``Link``) instead of directly.
+        action_url: Rasa calls the action server here (a ``Relay``) instead of directly.
         actions_port: The action server's port (free one when omitted).
         env: More environment variables.
     """
@@ -125,8 +53,8 @@ class Assistant:
         self.platforms = platforms
         self.workdir = workdir
         self.redis_url = redis_url
-        self.port = procs.free_port()
-        self.actions_port = actions_port or procs.free_port()
+        self.port = free_port()
+        self.actions_port = actions_port or free_port()
         self.action_url = action_url or f"http://127.0.0.1:{self.actions_port}/webhook"
         self.redis_prefix = f"kw:rel:{uuid.uuid4().hex[:8]}:"
         self.log_path = workdir / "server.log"
@@ -146,14 +74,13 @@ class Assistant:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}"\n', encoding="utf-8")
         env.update(
-            PYTHONPATH=str(ROOT),
             PYTHONHASHSEED="0",
             TF_CPP_MIN_LOG_LEVEL="3",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             KW_PORT=str(self.port),
             KW_ACTIONS_PORT=str(self.actions_port),
             KW_MODEL=str(MODEL),
-            KW_CONTENT_DIR=str(ROOT / "content"),
+            KW_CONTENT_DIR=str(CONTENT),
             KW_NOW=FIXED_NOW,
             KW_UNANSWERED_FILE=str(self.workdir / "unanswered.jsonl"),
             KW_ENDPOINTS=str(endpoints),
@@ -233,7 +160,7 @@ class Assistant:
         if self.process is None:
             return {}
         found = {"supervisor": self.process.pid}
-        for pid in procs.tree(self.process.pid)[1:]:
+        for pid in procs.descendants(self.process.pid)[1:]:
             command = procs.command_line(pid)
             if "rasa_sdk" in command:
                 found.setdefault("actions", pid)
@@ -245,7 +172,7 @@ class Assistant:
         """Resident memory in kB of the Rasa server, the action server, and all of them."""
         pids = self.pids()
         result = {name: procs.rss_kb(pid) for name, pid in pids.items() if name != "supervisor"}
-        everything = procs.tree(pids["supervisor"]) if pids else []
+        everything = procs.descendants(pids["supervisor"]) if pids else []
         result["total"] = sum(procs.rss_kb(pid) for pid in everything)
         return result
 

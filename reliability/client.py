@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import aiohttp
-import xmltodict
 
-from reliability.requests import Request, aes_key_bytes
-from reliability.settings import Secrets
+from harness import wechat
+from harness.ports import check_local
+from harness.requests import Request
+from harness.secrets import Secrets
 
 #: Catalog ids of the texts a connector says instead of an answer.
 GRACEFUL_IDS = ("busy", "unavailable", "error", "rate_limited", "too_long", "waiting", "no_answer")
@@ -42,16 +43,6 @@ class Outcome:
     def ok(self) -> bool:
         """2xx."""
         return 200 <= self.status < 300
-
-
-def check_local(base_url: str) -> None:
-    """Refuses any target that is not on 127.0.0.1.
-
-    Raises:
-        ValueError: For another host.
-    """
-    if urlparse(base_url).hostname not in ("127.0.0.1", "localhost"):
-        raise ValueError(f"the harness only talks to 127.0.0.1, not {base_url}")
 
 
 async def send(
@@ -96,8 +87,6 @@ async def send_all(
 
 def _http_request(base_url: str, request: Request) -> bytes:
     """The bytes of an HTTP/1.1 POST carrying ``request`` (the connection closes after it)."""
-    from urllib.parse import urlencode
-
     parsed = urlparse(base_url)
     target = request.url_path + ("?" + urlencode(request.params) if request.params else "")
     headers = {
@@ -216,22 +205,17 @@ class Reply:
 
 
 def open_wechat(body: bytes, secrets: Secrets) -> Reply:
-    """Reads a WeChat passive reply (decrypting a safe-mode one) or ``success``."""
-    from wechatpy.crypto import PrpCrypto
-
+    """Reads a WeChat passive reply (sealed, its signature checked) or ``success``."""
     text = body.decode("utf-8", "replace").strip()
     if text == "success":
         return Reply(True, late=True)
     try:
-        outer = xmltodict.parse(text)["xml"]
-        if "Encrypt" in outer:
-            inner = PrpCrypto(aes_key_bytes(secrets.wechat_aes_key)).decrypt(
-                outer["Encrypt"], secrets.wechat_appid
-            )
-            outer = xmltodict.parse(inner)["xml"]
-        content = outer.get("Content") or ""
-    except Exception as exc:  # noqa: BLE001 - anything unreadable is an invalid reply
-        return Reply(False, problem=f"unreadable WeChat reply: {type(exc).__name__}")
+        fields = wechat.open_reply(
+            body, secrets.wechat_token, secrets.wechat_aes_key, secrets.wechat_appid
+        )
+    except ValueError as exc:
+        return Reply(False, problem=f"unreadable WeChat reply: {exc}")
+    content = str(fields.get("Content") or "")
     return Reply(bool(content), (content,), problem="" if content else "empty Content")
 
 

@@ -24,9 +24,11 @@ from typing import Any
 
 import aiohttp
 
+from harness.requests import CHANNELS
+from harness.secrets import Secrets
+from harness.stats import percentile
 from reliability.client import Reply, read_reply, send
-from reliability.requests import text_message
-from reliability.settings import CHANNELS, Secrets
+from reliability.messages import telegram_chat, text_message, wechat_openid
 
 LATE_WAIT = 15.0
 
@@ -50,17 +52,8 @@ class Sample:
     answer: str = ""
 
 
-def percentile(values: Sequence[float], share: float) -> float:
-    """The ``share`` (0-1) percentile by nearest rank; 0.0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(-(-share * len(ordered) // 1))))
-    return ordered[rank - 1]
-
-
 def summarize(samples: Sequence[Sample]) -> dict[str, Any]:
-    """Counts and latency percentiles (seconds) of a set of samples."""
+    """Counts and latency percentiles (seconds; None without a valid reply) of some samples."""
     latencies = [s.seconds for s in samples if s.valid]
     return {
         "requests": len(samples),
@@ -68,10 +61,10 @@ def summarize(samples: Sequence[Sample]) -> dict[str, Any]:
         "server_errors": sum(1 for s in samples if s.status >= 500),
         "graceful": sum(1 for s in samples if s.valid and s.graceful),
         "late": sum(1 for s in samples if s.late),
-        "p50": percentile(latencies, 0.50),
-        "p95": percentile(latencies, 0.95),
-        "p99": percentile(latencies, 0.99),
-        "max": max(latencies, default=0.0),
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies, default=None),
         "max_webhook": max((s.webhook_seconds for s in samples), default=0.0),
     }
 
@@ -144,8 +137,7 @@ class Visitors:
         """Sends one message and waits for what the visitor sees."""
         now = int(time.time())
         request = text_message(channel, self.secrets, visitor, serial, text, language, now)
-        chat = 800_000_000 + visitor
-        openid = f"oRel{visitor:08d}"
+        chat, openid = telegram_chat(visitor), wechat_openid(visitor)
         sent_before = len(self.platforms.telegram_texts(chat)) if channel == "telegram" else 0
         late_before = len(self.platforms.wechat_texts(openid)) if channel == "wechat" else 0
         started = time.monotonic()

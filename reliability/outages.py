@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reliability.load import Sample, Visitors, outcome_of, percentile
+from harness.stats import percentile
+from reliability.load import Sample, Visitors, outcome_of
 from reliability.settings import PLATFORM_WINDOW
 
 
@@ -46,7 +47,7 @@ def judge(samples: Sequence[Sample], fault_at: float, back_at: float) -> dict[st
         },
         "during_valid_within_window": len(in_window),
         "during_max_seconds": round(max((s.seconds for s in during), default=0.0), 2),
-        "during_p95_seconds": round(percentile([s.seconds for s in during], 0.95), 2),
+        "during_p95_seconds": _rounded(percentile([s.seconds for s in during], 95)),
         "invalid": [f"{s.channel}@{s.started:.1f}s: {s.problem}" for s in samples if not s.valid][
             :15
         ],
@@ -93,3 +94,7 @@ async def under_load(
     back_at = time.monotonic() - origin
     samples = await load
     return judge(samples, fault_at, back_at)
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)

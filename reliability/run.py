@@ -28,14 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reliability import report, scenarios
-from reliability.assistant import MODEL, Assistant, Platforms
-from reliability.faults import Link, RedisServer
+from harness.background import Platforms
+from harness.heldout import questions
+from harness.ports import free_port
+from harness.project import MODEL, ROOT
+from harness.redis_server import RedisServer
+from harness.relay import Relay
+from harness.requests import CHANNELS
+from harness.secrets import Secrets
+from reliability import report, scenarios, verdicts
+from reliability.assistant import Assistant
 from reliability.load import MemorySampler, Sample, Visitors, summarize
-from reliability.messages import questions
 from reliability.outages import under_load
-from reliability.procs import free_port
-from reliability.settings import CHANNELS, FULL, ROOT, SHORT, Profile, Secrets
+from reliability.settings import FULL, SHORT, Profile
 
 #: Bursts of ten messages per channel in the order check.
 ORDER_BURSTS = 3
@@ -65,7 +70,7 @@ class Rig:
     assistant: Assistant
     platforms: Platforms
     redis: RedisServer
-    link: Link
+    link: Relay
     conversations: scenarios.Conversations
     questions: dict[str, list[str]]
 
@@ -181,10 +186,10 @@ async def suite(profile: Profile, workdir: Path, secrets: Secrets) -> dict[str, 
     redis = RedisServer(workdir)
     redis.start()
     actions_port = free_port()
-    link = Link(actions_port)
-    link.restore()
-    with Platforms(secrets) as platforms:
-        assistant = Assistant(secrets, platforms, workdir, redis.url, link.url, actions_port)
+    link = Relay(actions_port)
+    action_url = f"http://127.0.0.1:{link.port}/webhook"
+    with Platforms(secrets.telegram_token) as platforms:
+        assistant = Assistant(secrets, platforms, workdir, redis.url, action_url, actions_port)
         try:
             log("starting python -m bot.server (Redis mode, every channel on)")
             assistant.start()
@@ -260,7 +265,6 @@ async def token_protected_api(workdir: Path, secrets: Secrets) -> dict[str, Any]
             cwd=workdir,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -312,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         source = Path(args.render).resolve()
         results = json.loads(source.read_text(encoding="utf-8"))
-        results["verdicts"] = report.verdicts(results)
+        results["verdicts"] = verdicts.verdicts(results)
         Path(args.report).write_text(report.render(results, source.parent), encoding="utf-8")
         return 0
     profile = (FULL if args.profile == "full" else SHORT).overridden(os.environ)
@@ -324,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results = asyncio.run(suite(profile, workdir, Secrets()))
     results["total_seconds"] = round(time.monotonic() - started)
-    results["verdicts"] = report.verdicts(results)
+    results["verdicts"] = verdicts.verdicts(results)
     text = json.dumps(results, ensure_ascii=False, indent=2)
     (workdir / "results.json").write_text(text, encoding="utf-8")
     if args.report != "-":

@@ -17,23 +17,22 @@ from typing import Any
 
 import aiohttp
 
+from bot.redis_client import connect
+from harness.background import Platforms
+from harness.requests import CHANNELS, telegram_text, wechat_text
+from harness.secrets import Secrets
 from reliability import client, payloads
-from reliability.assistant import Assistant, Platforms
+from reliability.assistant import Assistant
 from reliability.client import read_reply, send
 from reliability.load import MemorySampler
-from reliability.requests import telegram_text, text_message, wechat_text
-from reliability.settings import CHANNELS, Secrets
+from reliability.messages import sender, telegram_chat, text_message
 
 
 class Conversations:
     """Reads conversations from the tracker store in Redis (``<prefix>tracker:<sender>``)."""
 
     def __init__(self, redis_url: str | None, prefix: str) -> None:
-        self._client = None
-        if redis_url:
-            import redis
-
-            self._client = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=5)
+        self._client = connect(redis_url, timeout=5.0) if redis_url else None
         self._prefix = prefix
 
     @property
@@ -173,13 +172,9 @@ async def in_order(
     ]
     outcomes = await client.send_in_order(assistant.base_url, requests, spacing=0.02)
     await asyncio.sleep(6.0)
-    sender = {
-        "wechat": f"oRel{visitor:08d}",
-        "kakao": f"relkakao{visitor:08d}",
-        "telegram": str(800_000_000 + visitor),
-        "rest": f"rel-rest-{visitor}",
-    }[channel]
-    processed = conversations.user_texts(sender) if conversations.available else None
+    processed = (
+        conversations.user_texts(sender(channel, visitor)) if conversations.available else None
+    )
     replies = [read_reply(o, secrets, ["(sent)"]) for o in outcomes]
     return {
         "channel": channel,
@@ -208,7 +203,7 @@ async def rate_limit(
             request = text_message(
                 channel, secrets, visitor, serial, "你好", "zh", int(time.time())
             )
-            chat = 800_000_000 + visitor
+            chat = telegram_chat(visitor)
             before = len(platforms.telegram_texts(chat))
             outcome = await send(session, assistant.base_url, request, timeout=30.0)
             reply = read_reply(outcome, secrets, platforms.telegram_texts(chat)[before:])
@@ -227,17 +222,12 @@ async def overlong(
         for channel in CHANNELS:
             visitor = 70_000 + run
             request = text_message(channel, secrets, visitor, 0, text, "zh", int(time.time()))
-            chat = 800_000_000 + visitor
+            chat = telegram_chat(visitor)
             before = len(platforms.telegram_texts(chat))
             outcome = await send(session, assistant.base_url, request, timeout=30.0)
             reply = read_reply(outcome, secrets, platforms.telegram_texts(chat)[before:])
-            sender = {
-                "wechat": f"oRel{visitor:08d}",
-                "kakao": f"relkakao{visitor:08d}",
-                "telegram": str(chat),
-                "rest": f"rel-rest-{visitor}",
-            }[channel]
-            processed = conversations.user_texts(sender) if conversations.available else None
+            who = sender(channel, visitor)
+            processed = conversations.user_texts(who) if conversations.available else None
             results.append(
                 {
                     "channel": channel,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import FIXED_NOW, MODEL, ROOT
+from harness.project import FIXED_NOW, MODEL, ROOT
 from tests.support.redis import REDIS_URL
 
 

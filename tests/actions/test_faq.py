@@ -3,10 +3,10 @@
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.answers import ActionAnswerFaq, ActionFallback
+from actions.answers import ActionAnswerFaq, ActionAnswerOverview, ActionFallback
 from actions.context import EVENT, TOPIC
 from actions.language import ActionChangeLanguage, ActionSessionStart
-from actions.overview import ActionAnswerOverview, ActionHumanHandoff
+from actions.overview import ActionHumanHandoff
 from tests.support.agent import assert_language, entity, make_tracker, run_action
 
 

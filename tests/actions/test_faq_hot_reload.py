@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,10 +19,11 @@ import urllib.request
 import pytest
 
 from bot.content.store import RedisContentStore
+from harness.ports import free_port
+from harness.project import ROOT
 from tests.support.content import (
     LOST_CHILD_KO,
     LOST_CHILD_PARAPHRASES,
-    ROOT,
     shipped_texts,
     with_lost_child,
     write_content,
@@ -31,12 +31,6 @@ from tests.support.content import (
 from tests.support.redis import REDIS_URL
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fallback_request(text: str, lang: str) -> dict:

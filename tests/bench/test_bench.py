@@ -21,47 +21,45 @@ from bench import machine
 from bench.__main__ import write_outputs
 from bench.cpu import cores_used, parse_proc_stat
 from bench.crossval import assign_folds, macro_f1
-from bench.messages import channel_messages, parse_examples
-from bench.payloads import SECRETS, classify, wechat_request
-from bench.procs import parse_stat_cpu, parse_stat_start, parse_status
+from bench.messages import channel_messages
+from bench.payloads import SECRETS, build, classify, open_wechat_reply
 from bench.settings import BenchSettings
-from bench.stats import latency_summary, percentile
+from bench.stats import latency_summary
 from bench.stock import reduce_epochs, write_stock_config
 from bench.targets import rows
 from bench.understanding import HELDOUT, confusion, oos_scores, score_files
 from channels.common.store import MemoryStore
 from channels.kakao import KakaoInput
 from channels.wechat import WeChatInput, WeChatSettings, parse
-from tests.support import ROOT
-from tests.support.channels import EchoBot, serve_channel
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
+from harness.project import HELDOUT as HELDOUT_FOLDER
+from harness.project import ROOT
 
 
-def test_percentiles_and_summary() -> None:
-    assert percentile([], 50) is None
-    assert percentile([5.0], 99) == 5.0
-    assert percentile([1, 2, 3, 4], 50) == 2.5
+def test_latency_summary() -> None:
     summary = latency_summary([float(v) for v in range(1, 101)])
     assert summary["n"] == 100 and summary["p50"] == pytest.approx(50.5) and summary["max"] == 100
+    assert latency_summary([])["p99"] is None
 
 
-def test_wechat_request_is_what_the_connector_accepts() -> None:
-    request = wechat_request(SECRETS, "oBenchUser", "美食节在哪里？", 42)
-    params, token = request.params, SECRETS["wechat_token"]
+def test_a_load_request_is_what_the_connector_accepts_and_answers_are_classified() -> None:
+    request = build("wechat", SECRETS, 3, 0, 0, "美食节在哪里？", "zh", "t", now=1_750_000_000)
+    params, token = request.params, SECRETS.wechat_token
     parse.verify_signature(token, params["signature"], params["timestamp"], params["nonce"])
     envelope = parse.parse_xml(request.body)["Encrypt"]
     parse.verify_signature(
         token, params["msg_signature"], params["timestamp"], params["nonce"], envelope
     )
     fields = parse.parse_xml(
-        parse.decrypt(
-            envelope, parse.decode_aes_key(SECRETS["wechat_aes_key"]), SECRETS["wechat_appid"]
-        )
+        parse.decrypt(envelope, parse.decode_aes_key(SECRETS.wechat_aes_key), SECRETS.wechat_appid)
     )
-    assert fields["Content"] == "美食节在哪里？" and fields["MsgId"] == "42"
+    assert fields["Content"] == "美食节在哪里？" and fields["FromUserName"] == params["openid"]
     assert (
         classify("wechat", 200, b"success") == "success" and classify("rest", 200, b"[]") == "empty"
     )
     assert classify("kakao", 500, b"") == "error"
+    assert open_wechat_reply(SECRETS, b"<xml><Content>plain</Content></xml>") == (False, "")
 
 
 def test_folds_are_stratified_and_macro_f1_matches_sklearn() -> None:
@@ -97,19 +95,12 @@ def test_stock_config_comes_from_the_rasa_package(tmp_path: Path) -> None:
     )
 
 
-def test_proc_parsers_machine_and_messages() -> None:
-    assert parse_status("VmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n") == {
-        "VmRSS": 1024 * 1024,
-        "VmHWM": 2048 * 1024,
-    }
-    stat = "12 (rasa run (x)) S " + " ".join(str(i) for i in range(4, 30))
-    assert parse_stat_start(stat) == 22 and parse_stat_cpu(stat) == 14 + 15
+def test_machine_cpu_and_messages() -> None:
     assert parse_proc_stat("cpu  10 0 5 80 5 0 0 0 0 0\ncpu0 1 2 3 4\n") == (15.0, 100.0)
     assert cores_used(100.0, 104.0, 1.0, 2.0) == {"all": 2.0, "other": 1.5}
     facts = machine.describe()
     assert facts["cores"] and facts["python"] and facts["rasa"]
-    assert parse_examples("nlu:\n- intent: a\n  examples: |\n    - 去[西塔](venue)\n") == ["去西塔"]
-    messages = channel_messages(ROOT / "tests" / "nlu")
+    messages = channel_messages(HELDOUT_FOLDER)
     assert {lang for lang, _ in messages["wechat"]} == {"zh"} and len(messages["rest"]) > 400
 
 
@@ -124,7 +115,7 @@ async def _loadgen(tmp_path: Path, channel: str, url: str) -> dict[str, Any]:
         "messages": [["zh", "美食节在哪里"], ["ko", "태권도 언제 해요"]],
         "prefix": f"t-{channel}",
         "conversation_length": 3,
-        "secrets": SECRETS,
+        "secrets": SECRETS.as_json(),
         "timeout": 10,
     }
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
@@ -146,10 +137,10 @@ async def test_load_generator_against_the_real_connectors(tmp_path: Path) -> Non
     wechat = WeChatInput(
         WeChatSettings.from_credentials(
             {
-                "token": SECRETS["wechat_token"],
-                "appid": SECRETS["wechat_appid"],
-                "appsecret": SECRETS["wechat_appsecret"],
-                "aes_key": SECRETS["wechat_aes_key"],
+                "token": SECRETS.wechat_token,
+                "appid": SECRETS.wechat_appid,
+                "appsecret": SECRETS.wechat_appsecret,
+                "aes_key": SECRETS.wechat_aes_key,
             }
         ),
         MemoryStore(),
@@ -160,7 +151,7 @@ async def test_load_generator_against_the_real_connectors(tmp_path: Path) -> Non
     assert result["outcomes"] == {"answer": 16} and result["summary"]["n"] == 16
     assert result["samples_checked"]["valid"] == result["samples_checked"]["sampled"] > 0
     assert "美食节在哪里" in result["sample_reply"] and len(bot.received) == 16 + 2
-    kakao = KakaoInput.from_credentials({"skill_secret": SECRETS["kakao_secret"]})
+    kakao = KakaoInput.from_credentials({"skill_secret": SECRETS.kakao_secret})
     async with serve_channel(kakao, EchoBot()) as base:
         kakao_result = await _loadgen(tmp_path, "kakao", base)
     assert kakao_result["outcomes"] == {"answer": 16}

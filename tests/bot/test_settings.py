@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import RateLimit, Settings, SettingsError, variables_table
-from tests.support import ROOT
+from harness.project import ROOT
 
 
 def test_defaults_need_no_environment() -> None:

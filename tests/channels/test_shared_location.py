@@ -17,24 +17,19 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.places import nearest_venue
+from actions.place_answers import nearest_venue
 from channels.common.intents import domain_intents
 from channels.common.location import SHARE_LOCATION, SHARE_LOCATION_INTENT
 from channels.common.store import MemoryStore
 from channels.telegram import TelegramInput, TelegramSettings
 from channels.wechat import WeChatInput, WeChatSettings
+from harness.inprocess import serve_channel
+from harness.platforms import FakeTelegram, FakeWeChatApi, serve_aiohttp
+from harness.project import ROOT
 from tests.channels.telegram.client import HEADERS, SECRET, send
 from tests.channels.wechat.client import APPID, TOKEN, USER, post, query, reply_content
-from tests.support import ROOT
 from tests.support.agent import assert_language
-from tests.support.channels import (
-    FakeTelegram,
-    FakeWeChatApi,
-    fixture_json,
-    fixture_text,
-    serve_aiohttp,
-    serve_channel,
-)
+from tests.support.channels import fixture_json, fixture_text
 
 
 def test_share_location_is_a_domain_intent_a_rule_answers_with_directions() -> None:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
+from harness.ports import free_port
+from harness.project import ROOT
 from tests.support.browser import (
     DESKTOP,
     PHONE,
@@ -34,7 +35,6 @@ from tests.support.browser import (
     screenshot,
     start_chromium,
 )
-from tests.support.channels import free_port
 from tests.support.console import PASSWORD, add_accounts, console_env
 from tests.support.content import shipped_texts, write_content
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from bot.content import Content, load_content
-from tests.support import ROOT
+from harness.project import ROOT
 
 HERE = Path(__file__).parent
 PARTS = ("tuned", "untouched")

@@ -7,7 +7,6 @@ local fake servers on 127.0.0.1.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import os
@@ -18,24 +17,18 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
-from channels.wechat import parse
-from tests.support import FIXED_NOW, MODEL, ROOT
+from harness.background import Platforms
+from harness.ports import free_port
+from harness.project import FIXED_NOW, MODEL, ROOT
+from harness.wechat import sign
 from tests.support.agent import assert_language
-from tests.support.channels import (
-    FakeTelegram,
-    FakeWeChatApi,
-    fixture_json,
-    fixture_text,
-    free_port,
-    serve_aiohttp,
-)
+from tests.support.channels import fixture_json, fixture_text
 from tests.support.kakao_schema import assert_valid_skill_response
 
 WECHAT_TOKEN = "e2eToken"
@@ -48,46 +41,11 @@ TELEGRAM_SECRET = "tg-e2e-secret"
 pytestmark = pytest.mark.slow
 
 
-class FakePlatforms:
-    """The fake Telegram and WeChat APIs, served by a background event loop."""
-
-    def __init__(self) -> None:
-        self.telegram = FakeTelegram(token=TELEGRAM_TOKEN)
-        self.loop = asyncio.new_event_loop()
-        self.urls: dict[str, str] = {}
-        self._ready = threading.Event()
-        self._stop: asyncio.Event
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        self.wechat = FakeWeChatApi()
-        async with (
-            serve_aiohttp(self.telegram.app()) as telegram_url,
-            serve_aiohttp(self.wechat.app()) as wechat_url,
-        ):
-            self.urls = {"telegram": telegram_url, "wechat": wechat_url}
-            self._ready.set()
-            await self._stop.wait()
-
-    def __enter__(self) -> FakePlatforms:
-        self._thread.start()
-        self._task = asyncio.run_coroutine_threadsafe(self._serve(), self.loop)
-        assert self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.loop.call_soon_threadsafe(self._stop.set)
-        self._task.result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[tuple[str, FakePlatforms]]:
+def server(tmp_path_factory) -> Iterator[tuple[str, Platforms]]:
     assert MODEL.exists(), "make test trains the model before running pytest"
     port, actions_port = free_port(), free_port()
-    with FakePlatforms() as fakes:
+    with Platforms(TELEGRAM_TOKEN) as fakes:
         env = {
             **os.environ,
             "KW_PORT": str(port),
@@ -99,11 +57,11 @@ def server(tmp_path_factory) -> Iterator[tuple[str, FakePlatforms]]:
             "WECHAT_APPID": WECHAT_APPID,
             "WECHAT_APPSECRET": "s3cret",
             "WECHAT_AES_KEY": WECHAT_AES_KEY,
-            "WECHAT_API_BASE_URL": fakes.urls["wechat"] + "/cgi-bin/",
+            "WECHAT_API_BASE_URL": fakes.urls["wechat"],
             "KAKAO_SKILL_SECRET": KAKAO_SECRET,
             "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
             "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-            "TELEGRAM_API_BASE_URL": fakes.urls["telegram"] + "/bot",
+            "TELEGRAM_API_BASE_URL": fakes.urls["telegram"],
         }
         env.pop("REDIS_URL", None)
         process = subprocess.Popen(
@@ -159,12 +117,12 @@ def wechat_safe_request(text: str, msg_id: str) -> tuple[str, dict[str, str]]:
         f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
     )
     params = {
-        "signature": parse.signature(WECHAT_TOKEN, timestamp, nonce),
+        "signature": sign(WECHAT_TOKEN, timestamp, nonce),
         "timestamp": timestamp,
         "nonce": nonce,
         "openid": "oE2E",
         "encrypt_type": "aes",
-        "msg_signature": parse.signature(WECHAT_TOKEN, timestamp, nonce, encrypt),
+        "msg_signature": sign(WECHAT_TOKEN, timestamp, nonce, encrypt),
     }
     return body, params
 

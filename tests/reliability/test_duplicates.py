@@ -22,11 +22,15 @@ import pytest
 
 from channels.common.catalog import say
 from channels.common.store import MemoryStore
-from reliability import inprocess
+from harness import inprocess
+from harness.background import Background
+from harness.echobot import EchoBot
+from harness.platforms import FakeTelegram, FakeWeChatApi, serve_aiohttp
+from harness.requests import CHANNELS, Request, telegram_text, wechat_text
+from harness.secrets import Secrets
 from reliability.client import Outcome, read_reply, send_in_order
-from reliability.requests import Request, telegram_text, text_message, wechat_text
-from reliability.settings import CHANNELS, MAX_MESSAGE_CHARS, Secrets
-from tests.support.channels import EchoBot, FakeTelegram, FakeWeChatApi, serve_aiohttp
+from reliability.messages import text_message
+from reliability.settings import MAX_MESSAGE_CHARS
 
 SECRETS = Secrets()
 
@@ -66,7 +70,7 @@ class Served:
 
     def __init__(
         self,
-        background: inprocess.Background,
+        background: Background,
         base: str,
         bot: EchoBot,
         telegram: FakeTelegram,
@@ -116,7 +120,7 @@ class Served:
 @contextmanager
 def serving(bot: EchoBot, store: Any = MemoryStore) -> Iterator[Served]:
     """Fresh connectors (so settings read on first use, like the rate limit, apply)."""
-    background = inprocess.Background()
+    background = Background()
     try:
         telegram, wechat = FakeTelegram(token=SECRETS.telegram_token), FakeWeChatApi()
         telegram_url = background.enter(serve_aiohttp(telegram.app()))

@@ -1,7 +1,7 @@
 """Malformed and hostile input against the four connectors, served in-process.
 
 The short version of ``make reliability``'s first part: hypothesis generates 500
-requests per channel (``reliability/payloads.py``: broken XML, entity
+requests per channel (``reliability/payloads/``: broken XML, entity
 expansion, bad base64 and ciphertext, a wrong AES key, non-UTF-8, 1 MB bodies,
 deep nesting, wrong JSON types, missing fields, bad credentials), each is posted
 over real HTTP, and each must get the 4xx its damage calls for with the reason
@@ -19,12 +19,17 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 
-from reliability import client, inprocess, payloads, procs
+from harness import inprocess, procs
+from harness.background import Background
+from harness.echobot import EchoBot
+from harness.platforms import FakeTelegram, FakeWeChatApi, serve_aiohttp
+from harness.requests import CHANNELS
+from harness.secrets import Secrets
+from reliability import client, payloads
 from reliability.client import Outcome
-from reliability.load import Sample, percentile
+from reliability.load import Sample
 from reliability.outages import judge
-from reliability.settings import CHANNELS, SHORT, Secrets
-from tests.support.channels import EchoBot, FakeTelegram, FakeWeChatApi, serve_aiohttp
+from reliability.settings import SHORT
 
 SECRETS = Secrets()
 #: Resident memory the test process may gain over one channel's payloads.
@@ -34,7 +39,7 @@ RSS_BOUND_KB = 150 * 1024
 @pytest.fixture(scope="module")
 def served():
     """The connectors on a free port with a stand-in bot; yields (base URL, bot)."""
-    background = inprocess.Background()
+    background = Background()
     bot = EchoBot()
     try:
         telegram = background.enter(serve_aiohttp(FakeTelegram(token=SECRETS.telegram_token).app()))
@@ -94,31 +99,6 @@ def test_draw_is_repeatable_and_covers_every_kind(channel) -> None:
     assert first == second
     assert len(first) == 60
     assert {case.kind for case in first} == set(payloads.STRATEGIES[channel]())
-
-
-def test_a_sealed_wechat_message_opens_with_the_connectors_own_code() -> None:
-    from channels.wechat import parse
-    from reliability.requests import wechat_text
-
-    request = wechat_text(SECRETS, "oUser", "西塔 ]]> 美食节", 42, "nonce1", 1_750_000_000)
-    outer = parse.parse_xml(request.body)
-    parse.verify_signature(
-        SECRETS.wechat_token,
-        request.params["msg_signature"],
-        "1750000000",
-        "nonce1",
-        outer["Encrypt"],
-    )
-    key = parse.decode_aes_key(SECRETS.wechat_aes_key)
-    inner = parse.parse_xml(parse.decrypt(outer["Encrypt"], key, SECRETS.wechat_appid))
-    assert inner["Content"] == "西塔 ]]> 美食节" and inner["MsgId"] == "42"
-
-
-def test_percentile_is_nearest_rank() -> None:
-    values = [float(n) for n in range(1, 101)]
-    assert percentile(values, 0.5) == 50.0
-    assert percentile(values, 0.99) == 99.0
-    assert percentile([], 0.99) == 0.0
 
 
 def test_recovery_is_measured_from_the_fault_end_to_lasting_normal_answers() -> None:

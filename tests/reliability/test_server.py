@@ -14,12 +14,15 @@ import time
 
 import pytest
 
+from harness.background import Platforms
+from harness.heldout import questions
+from harness.project import MODEL
+from harness.requests import CHANNELS
+from harness.secrets import Secrets
 from reliability import scenarios
-from reliability.assistant import Assistant, Platforms
+from reliability.assistant import Assistant
 from reliability.load import Visitors, summarize
-from reliability.messages import questions
-from reliability.settings import CHANNELS, SHORT, Secrets
-from tests.support import MODEL
+from reliability.settings import SHORT
 
 SECRETS = Secrets()
 pytestmark = pytest.mark.slow
@@ -29,7 +32,7 @@ pytestmark = pytest.mark.slow
 def running(tmp_path_factory):
     """The assistant with every channel on; yields (assistant, platforms, conversations)."""
     assert MODEL.exists(), "make test trains the model before running pytest"
-    with Platforms(SECRETS) as platforms:
+    with Platforms(SECRETS.telegram_token) as platforms:
         assistant = Assistant(SECRETS, platforms, tmp_path_factory.mktemp("reliability"))
         assistant.start()
         try:

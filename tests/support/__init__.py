@@ -1,15 +1,13 @@
-"""Helpers the tests import (fixtures are in tests/conftest.py): paths, the clock, fakes.
+"""Helpers only the tests import (fixtures are in tests/conftest.py): paths and test data.
 
 ``agent`` (trackers for actions, one message through the whole assistant, reply
-language), ``channels`` (servers for connector tests), ``cluster`` (Rasa servers
-on Redis), ``content`` (content variants), ``lock_race`` and ``redis``.
+language), ``channels`` (platform payload fixtures), ``cluster`` (Rasa servers on
+Redis), ``content`` (content variants), ``lock_race`` and ``redis``. What the
+tests share with ``make bench`` and ``make reliability`` (fake platforms, request
+builders, the project's paths and clock, ...) is imported from ``harness``.
 """
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-TESTS = ROOT / "tests"
+TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = TESTS / "fixtures"
-MODEL = ROOT / "models" / "korea-week.tar.gz"
-#: Friday of the sample programme, mid-morning.
-FIXED_NOW = "2026-11-27T10:00"

@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.support import ROOT
+from harness.project import ROOT
 
 
 def make_tracker(

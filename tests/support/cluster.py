@@ -1,4 +1,4 @@
-"""Real servers for the Redis-mode tests: Rasa servers, an action server, a private Redis.
+"""Real servers for the Redis-mode tests: Rasa servers and an action server.
 
 Everything runs as child processes on 127.0.0.1 with the trained model, in its own
 process group so it can be stopped by id. Rasa servers use the committed
@@ -17,14 +17,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support import FIXED_NOW, MODEL, ROOT
-from tests.support.channels import free_port
-
-REDIS_SERVER = "/usr/bin/redis-server"
+from harness.ports import free_port
+from harness.project import FIXED_NOW, MODEL, ROOT
 
 
 @dataclass
@@ -143,84 +141,6 @@ def start_rasa(
         str(endpoints),
     ]
     return _spawn(f"rasa-{port}", args, env, folder, port)
-
-
-@dataclass
-class RedisServer:
-    """A private redis-server with AOF in a temp folder, which a test may kill and restart."""
-
-    folder: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        """Its Redis URL."""
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 10.0) -> float:
-        """Starts it on the same folder (replaying the AOF); returns seconds until it answers."""
-        started = time.monotonic()
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.folder),
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "everysec",
-                "--save",
-                "",
-                "--protected-mode",
-                "no",
-                "--logfile",
-                str(self.folder / "redis.log"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        import redis
-
-        client = redis.Redis(port=self.port, socket_timeout=0.5, socket_connect_timeout=0.5)
-        while time.monotonic() - started < timeout:
-            try:
-                if client.ping():
-                    client.close()
-                    return time.monotonic() - started
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise AssertionError(f"redis-server on {self.port} did not start")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no final save."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(5)
-
-    def pause(self) -> None:
-        """SIGSTOP: Redis hangs, its connections stay open."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        """SIGCONT after ``pause``."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGCONT)
-
-    def stop(self) -> None:
-        """Stops it if running."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def post_json(

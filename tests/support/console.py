@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from tests.support import FIXED_NOW, ROOT
-from tests.support.channels import free_port
+from harness.ports import free_port
+from harness.project import FIXED_NOW, ROOT
 from tests.support.content import shipped_texts, write_content
 
 PASSWORD = "correct horse battery"

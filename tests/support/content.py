@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content.loader import read_content_texts
-from tests.support import ROOT
-
-CONTENT = ROOT / "content"
+from harness.project import CONTENT
 
 LOST_CHILD_ZH = "请马上告诉最近的工作人员，或到展览中心1号门服务台的走失儿童集合点（样例）。"
 LOST_CHILD_KO = (

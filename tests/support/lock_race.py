@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.support.redis import REDIS_URL
+
 #: A waiter that gets no lock within this long counts as stalled (a correct lock
 #: serves the whole contest in a few seconds).
 STALL_SECONDS = 3.0
@@ -63,9 +64,9 @@ def _make_store(kind: str, prefix: str) -> Any:
 async def _contend(
     kind: str, prefix: str, counter_key: str, rounds: int, workers: int
 ) -> dict[str, Any]:
-    import redis.asyncio as redis_asyncio
+    from bot.redis_client import connect_async
 
-    client = redis_asyncio.from_url(REDIS_URL, decode_responses=True)
+    client = connect_async(REDIS_URL, timeout=5.0)
     store = _make_store(kind, prefix)
     intervals: list[tuple[float, float]] = []
     errors: list[str] = []
@@ -120,7 +121,7 @@ def run_contention(kind: str, prefix: str, rounds: int = 40, workers: int = 3) -
     Returns:
         The counts.
     """
-    import redis
+    from bot.redis_client import connect
 
     context = multiprocessing.get_context("spawn")
     counter_key = f"{prefix}race-counter" if kind == "safe" else f"{prefix}:race-counter"
@@ -153,7 +154,7 @@ def run_contention(kind: str, prefix: str, rounds: int = 40, workers: int = 3) -
     for start, end in intervals:
         overlaps += start < latest_end
         latest_end = max(latest_end, end)
-    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    client = connect(REDIS_URL, timeout=5.0)
     counter = int(client.get(counter_key) or 0)
     client.close()
     return ContentionResult(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import main
-from tests.support import MODEL, ROOT
+from harness.project import MODEL, ROOT
 from tests.support.agent import assert_language
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from bot.content.store import RedisContentStore
+from harness.project import ROOT
 from tests.support.content import (
-    ROOT,
     shipped_texts,
     with_lost_child,
     with_replaced,

@@ -26,7 +26,8 @@ from bot.content import (
     local_timezone,
 )
 from bot.content.__main__ import main
-from tests.support import FIXTURES, ROOT
+from harness.project import ROOT
+from tests.support import FIXTURES
 
 CONTENT = ROOT / "content"
 BROKEN = FIXTURES / "content_broken"

@@ -35,7 +35,7 @@ from bot.content.model import (
     content_version,
     local_timezone,
 )
-from tests.support import ROOT
+from harness.project import ROOT
 
 DESIGN = ROOT / "docs" / "design.md"
 TZ = local_timezone()

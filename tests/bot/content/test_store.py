@@ -18,9 +18,8 @@ from bot.content.store import (
     RedisContentStore,
     VersionNotFound,
 )
+from harness.project import CONTENT, ROOT
 from tests.support.content import (
-    CONTENT,
-    ROOT,
     shipped_texts,
     with_lost_child,
     with_replaced,

@@ -6,28 +6,29 @@ import time
 
 import pytest
 
+from actions.answers import ActionFallback
 from actions.content import (
     ContentProvider,
     PublishedContentProvider,
     get_content,
     make_provider,
 )
-from actions.fallback import ActionFallback
 from bot.content import load_content
 from bot.content.store import RedisContentStore
 from bot.content.watch import LiveContentWatcher
 from bot.redis_client import connect
 from bot.settings import Settings
+from harness.project import CONTENT
+from harness.relay import Relay
 from tests.support.agent import make_tracker, run_action
 from tests.support.content import (
-    CONTENT,
     LOST_CHILD_KO,
     LOST_CHILD_PARAPHRASES,
     LOST_CHILD_ZH,
     shipped_texts,
     with_lost_child,
 )
-from tests.support.redis import SilentServer, TcpProxy
+from tests.support.redis import SilentServer
 
 
 def wait_for(condition, timeout: float) -> float:
@@ -125,11 +126,11 @@ def test_hanging_redis_delays_only_the_first_answer_by_the_startup_wait(redis_pr
 def test_keeps_serving_the_last_good_version_when_redis_goes_away(redis_client, redis_prefix):
     store = RedisContentStore(redis_client, redis_prefix)
     published = store.publish(with_lost_child(shipped_texts()), "Li", "lost child")
-    proxy = TcpProxy()
-    provider = make_provider(settings_for(proxy.url, redis_prefix))
+    proxy = Relay(6379)  # Redis through a link this test cuts: Redis "goes away"
+    provider = make_provider(settings_for(f"redis://127.0.0.1:{proxy.port}/0", redis_prefix))
     try:
         assert provider.get().version == published.version
-        proxy.close()
+        proxy.cut()
         store.publish(shipped_texts(), "Li", "published while this server cannot see Redis")
         deadline = time.monotonic() + 2.5
         while time.monotonic() < deadline:

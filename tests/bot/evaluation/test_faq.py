@@ -20,7 +20,7 @@ from bot.evaluation.faq import (
     score_questions,
     two_fold,
 )
-from tests.support import ROOT
+from harness.project import ROOT
 
 PARAPHRASES = ROOT / "tests" / "faq" / "paraphrases.yml"
 MIN_PRECISION = 0.9

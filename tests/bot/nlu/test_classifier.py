@@ -18,7 +18,7 @@ from bot.nlu.classifier import (
     classifier_arrays,
     restore_arrays,
 )
-from tests.support import MODEL, ROOT
+from harness.project import MODEL, ROOT
 
 INTENTS = ["ask_schedule", "ask_venue", "问候", "인사"]
 

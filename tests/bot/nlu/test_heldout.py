@@ -3,7 +3,8 @@
 import pytest
 
 from bot.evaluation.nlu import evaluate_file, format_report, load_examples
-from tests.support import ROOT, TESTS
+from harness.project import ROOT
+from tests.support import TESTS
 
 HELDOUT = TESTS / "nlu"
 TRAINING = ROOT / "nlu_data" / "nlu"

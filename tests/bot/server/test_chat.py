@@ -8,8 +8,8 @@ import sys
 import pexpect
 import pytest
 
-from tests.support import FIXED_NOW, ROOT
-from tests.support.channels import free_port
+from harness.ports import free_port
+from harness.project import FIXED_NOW, ROOT
 
 PLATFORM_PREFIXES = ("WECHAT_", "KAKAO_", "TELEGRAM_")
 

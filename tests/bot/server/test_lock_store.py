@@ -24,7 +24,7 @@ from bot.server.lock_store import (
     SafeRedisLockStore,
     fenced_set,
 )
-from tests.support import ROOT
+from harness.project import ROOT
 from tests.support.lock_race import run_contention
 from tests.support.redis import REDIS_URL, SilentServer
 

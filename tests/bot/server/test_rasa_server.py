@@ -40,8 +40,8 @@ def test_a_conversation_that_trips_the_circuit_breaker_answers_once_actions_are_
     from rasa.shared.core.constants import ACTION_LISTEN_NAME
     from rasa.utils.endpoints import EndpointConfig
 
+    from harness.ports import free_port
     from tests.support.agent import ask, assert_language, reply_texts
-    from tests.support.channels import free_port
 
     loaded, loop = agent
     processor = loaded.processor

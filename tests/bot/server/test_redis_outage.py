@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from bot.nlu.language import detect_language
+from bot.redis_client import connect
 from channels.common.catalog import say
-from tests.support.channels import fixture_json, free_port
+from harness.ports import free_port
+from harness.redis_server import RedisServer
+from tests.support.channels import fixture_json
 from tests.support.cluster import (
-    RedisServer,
     Server,
     base_env,
     post_json,
@@ -51,7 +52,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder: Path = tmp_path_factory.mktemp("outage")
     data = folder / "redis"
     data.mkdir()
-    store = RedisServer(data)
+    store = RedisServer(data, persistent=True)
     store.start()
     prefix = f"kw:test:{uuid.uuid4().hex[:12]}:"
     actions_port = free_port()
@@ -91,7 +92,7 @@ def test_redis_killed_and_restarted(setup: dict[str, Any]) -> None:
     for text in before:
         texts, _ = rest(server, visitor, text)
         assert texts and detect_language(" ".join(texts)) == "ko"
-    client = redis.Redis.from_url(store.url, decode_responses=True, socket_timeout=2)
+    client = connect(store.url, timeout=2.0)
     turns, slots = stored_turns(client, setup["prefix"], visitor)
     client.close()
     assert [t.text for t in turns] == before and slots.get("language") == "ko"
@@ -133,7 +134,7 @@ def test_redis_killed_and_restarted(setup: dict[str, Any]) -> None:
         time.sleep(0.2)
     assert recovered is not None, "the conversation did not resume within 30 s"
     assert detect_language(" ".join(texts)) == "ko", f"language slot lost: {texts}"
-    client = redis.Redis.from_url(store.url, decode_responses=True, socket_timeout=2)
+    client = connect(store.url, timeout=2.0)
     turns, slots = stored_turns(client, setup["prefix"], visitor)
     client.close()
     assert [t.text for t in turns] == [*before, "ok"], "earlier turns kept; refused ones not stored"

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from bot.nlu.language import detect_language
-from tests.support.channels import free_port
+from bot.redis_client import connect
+from harness.ports import free_port
 from tests.support.cluster import (
     Server,
     base_env,
@@ -67,7 +67,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     started = time.monotonic()
     servers: list[Server] = [start_action_server(folder, env, actions_port)]
     servers += [start_rasa(folder, env, credentials) for _ in range(2)]
-    client = redis.Redis.from_url(REDIS_URL, decode_responses=True, socket_timeout=2)
+    client = connect(REDIS_URL, timeout=2.0)
     try:
         wait_until_up(servers[:1], "/health", 60)
         wait_until_up(servers[1:], "/", 150)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support import ROOT
+from harness.project import ROOT
 
 
 def run(env_extra: dict, timeout: int = 60) -> subprocess.CompletedProcess:

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from bot.server.lock_store import CURRENT_HOLD, SafeRedisLockStore
 from bot.server.tracker_store import SafeRedisTrackerStore, StaleTrackerWrite
-from tests.support import ROOT
+from harness.project import ROOT
 from tests.support.redis import REDIS_URL, SilentServer
 
 

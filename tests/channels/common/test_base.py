@@ -11,7 +11,8 @@ from rasa.shared.utils.common import class_from_module_path
 from channels.common.base import PlatformInput
 from channels.common.store import MemoryStore
 from channels.kakao import KakaoInput, KakaoSettings
-from tests.support.channels import EchoBot, serve_channel
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
 
 CONNECTORS = [
     ("channels.wechat.WeChatInput", "wechat"),

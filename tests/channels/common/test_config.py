@@ -12,7 +12,7 @@ import yaml
 from bot.server import credentials as generator
 from channels.common.config import optional_float, required_str
 from channels.common.errors import ChannelConfigError
-from tests.support import ROOT
+from harness.project import ROOT
 
 
 def test_config_helpers_fail_loudly() -> None:

@@ -32,7 +32,8 @@ from channels.rest import RestInput
 from channels.telegram import TelegramInput, TelegramSettings
 from channels.telegram.settings import SECRET_HEADER
 from channels.wechat import WeChatInput, WeChatSettings
-from tests.support.channels import EchoBot, serve_channel
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
 
 
 def test_refusals_and_configuration_errors_share_one_tree() -> None:

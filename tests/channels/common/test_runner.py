@@ -31,7 +31,8 @@ from channels.common.runner import (
 from channels.common.store import MemoryStore
 from channels.kakao import KakaoInput, KakaoSettings
 from channels.rest import RestInput
-from tests.support.channels import fixture_json, serve_channel
+from harness.inprocess import serve_channel
+from tests.support.channels import fixture_json
 from tests.support.kakao_schema import assert_valid_skill_response
 
 

@@ -11,7 +11,8 @@ import aiohttp
 
 from channels.common.store import MemoryStore
 from channels.kakao import KakaoInput, KakaoSettings
-from tests.support.channels import EchoBot, serve_channel
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
 
 SECRET = "kakao-skill-secret-7f3a"
 

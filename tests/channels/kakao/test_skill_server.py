@@ -12,14 +12,10 @@ import time
 import pytest
 
 from channels.kakao import KakaoInput
+from harness.echobot import EchoBot
+from harness.platforms import FakeKakaoCallback, serve_aiohttp
 from tests.channels.kakao.client import SECRET, call, kakao, reply_texts
-from tests.support.channels import (
-    EchoBot,
-    FakeKakaoCallback,
-    fixture_json,
-    language_of,
-    serve_aiohttp,
-)
+from tests.support.channels import fixture_json, language_of
 from tests.support.kakao_schema import assert_valid_skill_response as assert_valid
 
 

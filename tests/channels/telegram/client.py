@@ -11,7 +11,9 @@ import aiohttp
 
 from channels.common.store import MemoryStore
 from channels.telegram import TelegramInput, TelegramSettings
-from tests.support.channels import EchoBot, FakeTelegram, serve_aiohttp, serve_channel
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
+from harness.platforms import FakeTelegram, serve_aiohttp
 
 SECRET = "tg-secret-token_2025"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}

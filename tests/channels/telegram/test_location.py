@@ -10,8 +10,9 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from channels.telegram import updates
+from harness.echobot import EchoBot
 from tests.channels.telegram.client import send, telegram
-from tests.support.channels import EchoBot, fixture_json, language_of
+from tests.support.channels import fixture_json, language_of
 
 LOCATION = {"lat": 41.796767, "lon": 123.429096, "label": ""}
 VENUE = {"lat": 41.815812, "lon": 123.437514, "label": "沈阳北站, 辽宁省沈阳市沈河区北站路102号"}

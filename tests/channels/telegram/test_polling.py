@@ -12,8 +12,9 @@ from telegram import Bot
 from bot.settings import Settings, channel_secrets
 from channels.common.errors import ChannelConfigError
 from channels.telegram import polling
+from harness.platforms import FakeTelegram
 from tests.channels.telegram.client import SECRET, telegram
-from tests.support.channels import FakeTelegram, fixture_json
+from tests.support.channels import fixture_json
 
 
 async def test_long_polling_feeds_updates_through_the_webhook_path() -> None:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from channels.telegram import TelegramInput
+from harness.echobot import EchoBot
 from tests.channels.telegram.client import HEADERS, send, telegram
-from tests.support.channels import EchoBot, fixture_json, language_of
+from tests.support.channels import fixture_json, language_of
 
 
 async def test_secret_token_is_required_and_unparsable_updates_get_400() -> None:

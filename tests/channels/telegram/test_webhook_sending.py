@@ -7,8 +7,9 @@ import logging
 from typing import Any
 
 from channels.common.replies import utf16_len
+from harness.platforms import FakeTelegram
 from tests.channels.telegram.client import send, telegram
-from tests.support.channels import FakeTelegram, fixture_json
+from tests.support.channels import fixture_json
 
 
 async def test_venue_custom_json_goes_out_as_send_venue() -> None:

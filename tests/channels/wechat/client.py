@@ -19,7 +19,9 @@ from wechatpy.crypto import WeChatCrypto
 
 from channels.common.store import MemoryStore
 from channels.wechat import WeChatInput, WeChatSettings, parse
-from tests.support.channels import EchoBot, FakeWeChatApi, serve_aiohttp, serve_channel
+from harness.echobot import EchoBot
+from harness.inprocess import serve_channel
+from harness.platforms import FakeWeChatApi, serve_aiohttp
 
 TOKEN = "kwTestToken2025"
 APPID = "wx5c7a9b1d3e5f7a9b"

@@ -13,8 +13,10 @@ import uuid
 from channels.common.replies import utf8_len
 from channels.common.store import RedisStore
 from channels.wechat import WeChatInput, WeChatSettings
+from harness.echobot import EchoBot
+from harness.platforms import FakeWeChatApi, serve_aiohttp
 from tests.channels.wechat.client import APPID, TOKEN, USER, post, query, reply_content, wechat
-from tests.support.channels import EchoBot, FakeWeChatApi, fixture_text, language_of, serve_aiohttp
+from tests.support.channels import fixture_text, language_of
 
 
 async def test_retries_with_the_same_msgid_are_answered_once() -> None:

@@ -17,7 +17,7 @@ from channels.common.catalog import WELCOME_TOPICS
 from channels.common.errors import ChannelConfigError
 from channels.common.intents import DOMAIN_PATH, domain_intents
 from channels.wechat import parse
-from tests.support import ROOT
+from harness.project import ROOT
 from tests.support.channels import fixture_text
 
 

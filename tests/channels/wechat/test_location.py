@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import UserMessage
 
+from harness.echobot import EchoBot
 from tests.channels.wechat.client import (
     AES_KEY,
     USER,
@@ -20,7 +21,7 @@ from tests.channels.wechat.client import (
     reply_content,
     wechat,
 )
-from tests.support.channels import EchoBot, fixture_text, language_of
+from tests.support.channels import fixture_text, language_of
 
 SHARED = {"lat": 41.796767, "lon": 123.429096, "label": "辽宁省沈阳市沈河区青年大街"}
 

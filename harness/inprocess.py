@@ -1,30 +1,26 @@
-"""The four connectors in this process, the way ``rasa run`` serves them, for the short checks.
+"""The connectors in this process, served the way ``rasa run`` serves them, on a real port.
 
-``connectors`` builds WeChat (safe mode), Kakao, Telegram and REST from the run's
-secrets with in-memory stores; ``serve`` puts them on one Sanic app on a free
-127.0.0.1 port with a stand-in bot (``tests/channels_support.EchoBot`` or any
-``handle_message`` coroutine). ``Background`` runs such servers in a thread, so
-synchronous code (hypothesis ``@given`` tests) can post to them.
+``connectors`` builds WeChat (safe mode), Kakao, Telegram and REST from a run's
+secrets with in-memory stores, talking to the (fake) platform APIs it is given.
+``serve`` puts channels on one Sanic app under ``/webhooks/<name>/webhook`` on a
+free 127.0.0.1 port with a stand-in for Rasa (``harness.echobot.EchoBot`` or any
+``handle_message`` coroutine); ``serve_channel`` does it for one channel.
 """
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import threading
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, register
 from sanic import Sanic
 
 from channels.common.store import KeyValueStore, MemoryStore
-from reliability.settings import Secrets
-
-T = TypeVar("T")
+from harness.secrets import Secrets
 
 
 def connectors(
@@ -100,28 +96,12 @@ async def serve(
         sock.close()
 
 
-class Background:
-    """An event loop in a daemon thread: start async context managers there, run coroutines."""
+@asynccontextmanager
+async def serve_channel(channel: InputChannel, bot: Any) -> AsyncIterator[str]:
+    """Serves one channel the way ``rasa run`` does (``/webhooks/<name>/...``) on a real port.
 
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-        self._exits: list[Callable[[], Coroutine[Any, Any, Any]]] = []
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 120.0) -> T:
-        """Runs a coroutine on the loop and waits for its result."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def enter(self, manager: Any) -> Any:
-        """Enters an async context manager on the loop; ``close`` exits it."""
-        value = self.run(manager.__aenter__())
-        self._exits.append(lambda: manager.__aexit__(None, None, None))
-        return value
-
-    def close(self) -> None:
-        """Exits the managers (last first) and stops the loop."""
-        while self._exits:
-            self.run(self._exits.pop()())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
+    Yields:
+        The server's base URL.
+    """
+    async with serve([channel], bot) as url:
+        yield url

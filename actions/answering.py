@@ -24,7 +24,7 @@ from actions.common import reply_language
 from actions.content import get_content
 from actions.context import MORE, Context
 from actions.phrases import Phrases
-from actions.question import Question, continue_day, read_question
+from actions.question import Question, continue_day, continue_question, read_question
 from actions.unanswered import note_unanswered
 from bot.content.model import Content
 from bot.settings import get_settings
@@ -79,7 +79,9 @@ def build_ask(tracker: Tracker, domain: Mapping[str, Any]) -> Ask:
     now = settings.current_time()
     context = Context.from_slots(tracker.current_slot_values())
     return Ask(
-        question=continue_day(read_question(tracker.latest_message, content, now), context),
+        question=continue_question(
+            continue_day(read_question(tracker.latest_message, content, now), context), context
+        ),
         context=context,
         content=content,
         lang=reply_language(tracker),
@@ -127,7 +129,8 @@ class ContentAction(Action, ABC):
             dispatcher.utter_message(**message)
         # The topic is the kind of question this action takes, whatever the answer
         # was composed from, so the rules can say what follows each action.
-        context = answer.context.moved_to(topic=self.topic) if self.topic else answer.context
+        context = answer.context.moved_to(aspects=ask.question.aspects)
+        context = context.moved_to(topic=self.topic) if self.topic else context
         events = context.slot_events(ask.context)
         if answer.more is not None:
             events.append(SlotSet(MORE, answer.more or None))

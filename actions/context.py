@@ -21,16 +21,17 @@ from rasa_sdk.events import SlotSet
 
 from bot.nlu.dates import TimeWindow
 
-TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ, MORE = (
+TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ, ASPECTS, MORE = (
     "topic",
     "subject_event",
     "subject_venue",
     "subject_window",
     "subject_origin",
     "subject_faq",
+    "subject_aspects",
     "more",
 )
-SUBJECT_SLOTS = (TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ)
+SUBJECT_SLOTS = (TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ, ASPECTS)
 TOPICS = ("schedule", "event", "venue", "transport", "faq", "overview")
 
 
@@ -94,6 +95,7 @@ class Context:
     window: TimeWindow | None = None
     origin: str | None = None
     faq: str | None = None
+    aspects: tuple[str, ...] = ()
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> Context:
@@ -106,6 +108,7 @@ class Context:
             window=decode_window(slots.get(WINDOW)),
             origin=slots.get(ORIGIN) if isinstance(slots.get(ORIGIN), str) else None,
             faq=slots.get(FAQ) if isinstance(slots.get(FAQ), str) else None,
+            aspects=tuple(a for a in slots.get(ASPECTS) or [] if isinstance(a, str)),
         )
 
     def moved_to(self, **changes: Any) -> Context:
@@ -127,6 +130,7 @@ class Context:
             ),
             ORIGIN: (self.origin, before.origin),
             FAQ: (self.faq, before.faq),
+            ASPECTS: (list(self.aspects) or None, list(before.aspects) or None),
         }
         return [SlotSet(name, new) for name, (new, old) in values.items() if new != old]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.content.model import Event, FaqEntry, Text, TextList
 from bot.nlu.language import fold
-from bot.nlu.lexicon import generic_words
+from bot.nlu.lexicon import generic_words, is_function_word
 
 
 def asked_words(message: Mapping[str, Any], names: Iterable[str] = ()) -> tuple[str, ...]:
@@ -37,7 +37,7 @@ def asked_words(message: Mapping[str, Any], names: Iterable[str] = ()) -> tuple[
     words: list[str] = []
     for word in message.get("keywords") or []:
         folded = fold(str(word))
-        if not folded or folded in generic_words() or folded in words:
+        if not folded or folded in generic_words() or is_function_word(folded) or folded in words:
             continue
         if any(folded in k or k in folded for k in known if k):
             continue
@@ -78,9 +78,19 @@ def entry_source(entry: FaqEntry) -> str:
     return fold(" ".join(_texts(entry.questions) + _texts(entry.answer)))
 
 
+def mentions(source: str, word: str) -> bool:
+    """Whether a (folded) source mentions a word, or the stem of a longer compound.
+
+    Korean compounds keep their first noun: "채식주의자" (vegetarian) is about "채식".
+    """
+    return word in source or (len(word) > 2 and word[:2] in source)
+
+
 def unknown_words(words: Iterable[str], source: str, names: Iterable[str] = ()) -> list[str]:
     """The asked words the source never mentions (names of the subject count as mentioned)."""
     folded_names = [fold(n) for n in names]
     return [
-        w for w in words if w not in source and not any(w in n or n in w for n in folded_names if n)
+        w
+        for w in words
+        if not mentions(source, w) and not any(w in n or n in w for n in folded_names if n)
     ]

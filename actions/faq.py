@@ -18,6 +18,7 @@ from actions.answering import Answer, Ask, text_message
 from actions.coverage import entry_source, unknown_words
 from bot.content.model import Content, FaqEntry
 from bot.content.retrieval import FALLBACK_MATCH_THRESHOLD, FaqIndex, FaqMatch
+from bot.nlu.language import fold
 
 INTENT_TOPICS = {
     "ask_tickets": "tickets",
@@ -81,8 +82,12 @@ def confident(ask: Ask) -> FaqEntry | None:
         )
     if best is None:
         return None
-    if unknown_words(ask.question.asked, entry_source(best.entry)):
+    source = entry_source(best.entry)
+    if unknown_words(ask.question.asked, source):
         return None  # it asks about something the entry does not talk about
+    venues = [ask.content.venue(v) for v in ask.question.venues]
+    if any(v is not None and not any(fold(n) in source for n in v.names()) for v in venues):
+        return None  # lockers at the gymnasium: the entry is about the expo centre's
     return best.entry
 
 

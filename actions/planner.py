@@ -18,7 +18,6 @@ message itself says:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from actions.answering import Answer, Ask
@@ -38,6 +37,7 @@ from actions.place_answers import (
     compose_venue,
     venue_for,
 )
+from actions.question import ALSO
 from actions.schedule import compose_schedule
 from bot.nlu.language import is_han, is_hangul
 
@@ -59,8 +59,6 @@ PLACE_MEANINGS = {
 }
 #: A message with fewer letters than this is not a question we failed to answer.
 QUESTION_LETTERS = 3
-#: "Also …?" / "What about …?": 也, 呢, 还 / 도, 는요, 은요.
-_ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
 
 
 def _faq_line(ask: Ask) -> str | None:
@@ -112,7 +110,7 @@ def _same_question_elsewhere(ask: Ask) -> Answer | None:
     q, context = ask.question, ask.context
     if context.topic != "faq" or not context.faq or q.aspects or q.asked:
         return None
-    if not (q.names_subject and _ALSO.search(q.text)):
+    if not (q.names_subject and ALSO.search(q.text)):
         return None
     entry = ask.content.faq_entry(context.faq)
     return compose_entry(ask, entry) if entry is not None else None

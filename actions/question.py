@@ -9,6 +9,7 @@ latest message, the content and the time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -111,6 +112,32 @@ def _named_places(named: Sequence[Named], folded: str) -> tuple[list[str], str |
     return venues, origin
 
 
+#: "And at Xita?" / "西塔呢?" / "시타는요?": the same question about another subject.
+ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
+
+
+def _origin(text: str, entities: Sequence[Mapping[str, Any]]) -> str | None:
+    """The origin entity; a bare "hotel" only after 从/before 에서 ("在哪个酒店" asks where)."""
+    origin = origin_entity(entities)
+    if origin != "hotel":
+        return origin
+    spans = [
+        (int(e.get("start", 0)), int(e.get("end", 0)))
+        for e in entities
+        if e.get("entity") == "origin" and e.get("value") == "hotel"
+    ]
+    return origin if any(_starts_from(text, s, e) for s, e in spans) else None
+
+
+def continue_question(question: Question, context: Context) -> Question:
+    """The same details asked again of a new subject ("西塔呢" after "香格里拉怎么停车")."""
+    if question.aspects or not context.aspects or not ALSO.search(question.text):
+        return question
+    if not (question.names_subject or question.venues):
+        return question
+    return replace(question, aspects=context.aspects)
+
+
 def continue_day(question: Question, context: Context) -> Question:
     """The morning of the day the conversation is about ("上午呢" after "后天有什么").
 
@@ -174,7 +201,7 @@ def read_question(message: Mapping[str, Any], content: Content, now: datetime) -
         activities=_values(entities, "activity"),
         events=tuple(dict.fromkeys(events)),
         venues=tuple(venues),
-        origin=named_origin or origin_entity(entities),
+        origin=named_origin or _origin(text, entities),
         location=point,
         faq_id=faq_ids[0] if faq_ids else None,
         asked=asked_words(message, [item.surface for item in named]),

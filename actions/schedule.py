@@ -9,6 +9,7 @@ opening ceremony") is answered about that item, not with the week.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -23,6 +24,8 @@ from bot.nlu.language import fold
 LIST_PAGE = 8
 #: A window this long or longer is a week.
 WEEK_DAYS = 5
+#: Lines of a week's agenda at once (a line per day).
+WEEK_PAGE = 5
 
 
 def window_label(window: TimeWindow, typed: str | None, lang: str) -> str:
@@ -37,20 +40,21 @@ def window_label(window: TimeWindow, typed: str | None, lang: str) -> str:
     return f"{typed} ({span})"
 
 
-def agenda_lines(ask: Ask) -> list[str]:
+def agenda_lines(ask: Ask, events: Sequence[Event]) -> list[str]:
     """One line for each daily item, then one line per day with that day's items by name."""
     separator = "、" if ask.lang == "zh" else ", "
-    items = group_items(ask.content.events)
-    daily = [item for item in items if item.daily]
+    items = group_items(events)
     days: OrderedDict[date, list[str]] = OrderedDict()
     for item in items:
         if item.daily:
             continue
+        over = ask.say("utter_piece_over") if item.over(ask.now) else ""
         for day in _days(item):
-            days.setdefault(day, []).append(item.first.name.get(ask.lang))
+            days.setdefault(day, []).append(f"{item.first.name.get(ask.lang)}{over}")
     lines = [
         f"• {item_when(item, ask.lang, ask.phrases)}: {item.first.name.get(ask.lang)}"
-        for item in daily
+        for item in items
+        if item.daily
     ]
     for day in sorted(days):
         lines.append(f"• {format_day(day, ask.lang)}: {separator.join(days[day])}")
@@ -83,9 +87,9 @@ def nearest_events(ask: Ask, limit: int) -> list[Event]:
 
 
 def _listing(
-    ask: Ask, response: str, lines: list[str], **values: str
+    ask: Ask, response: str, lines: list[str], size: int = 0, **values: str
 ) -> tuple[dict[str, Any], list[str]]:
-    page = paginate(lines, ask.lang, ask.phrases, size=LIST_PAGE)
+    page = paginate(lines, ask.lang, ask.phrases, size=size or LIST_PAGE)
     message: dict[str, Any] = {"response": response, "items": "\n".join(page.shown), **values}
     if page.buttons:
         message["buttons"] = page.buttons
@@ -101,7 +105,8 @@ def compose_schedule(ask: Ask) -> Answer:
     if window is None:
         if ask.now.date() > overview.end:
             return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
-        message, rest = _listing(ask, "utter_schedule_overall", agenda_lines(ask), dates=dates)
+        lines = agenda_lines(ask, ask.content.events)
+        message, rest = _listing(ask, "utter_schedule_overall", lines, dates=dates)
         return Answer([message], context, more=rest)
     if window.upcoming:
         running = [e for e in ask.content.events if e.start <= window.start < e.end]
@@ -126,8 +131,13 @@ def compose_schedule(ask: Ask) -> Answer:
             [{"response": "utter_schedule_empty", "when": label, "items": "\n".join(lines)}],
             context,
         )
-    lines = event_list(
-        ask.content, events, ask.lang, ask.phrases, ask.now, with_day=window.days > 1
-    )
-    message, rest = _listing(ask, "utter_schedule_day", lines, when=label)
+    if window.days >= WEEK_DAYS:
+        # A week: a line per day, so the whole week reads in two pages.
+        lines, size = agenda_lines(ask, events), WEEK_PAGE
+    else:
+        lines = event_list(
+            ask.content, events, ask.lang, ask.phrases, ask.now, with_day=window.days > 1
+        )
+        size = LIST_PAGE
+    message, rest = _listing(ask, "utter_schedule_day", lines, size, when=label)
     return Answer([message], context, more=rest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -13,8 +14,19 @@ GENERIC_WORDS = Path(__file__).resolve().parent / "generic_words.yml"
 
 
 @lru_cache(maxsize=1)
-def generic_words() -> frozenset[str]:
-    """The folded words that ask nothing in particular, both languages."""
+def _lexicon() -> dict[str, Any]:
     with open(GENERIC_WORDS, encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
-    return frozenset(fold(str(word)) for words in data.values() for word in words or [])
+    return dict(data)
+
+
+def generic_words() -> frozenset[str]:
+    """The folded words that ask nothing in particular, both languages."""
+    lists = [_lexicon().get(lang) or [] for lang in ("zh", "ko")]
+    return frozenset(fold(str(word)) for words in lists for word in words)
+
+
+def is_function_word(word: str) -> bool:
+    """Whether a (folded) word is made only of characters that are not content by themselves."""
+    chars = str(_lexicon().get("zh_function_chars") or "")
+    return bool(word) and all(char in chars for char in word)

@@ -169,6 +169,23 @@ def _read_organisers(node: Node, path: str, issues: n.Issues) -> tuple[Organiser
     return tuple(organisers) if len(organisers) == len(items) else None
 
 
+def _check_venue(
+    venue: str | None, venue_ids: Collection[str] | None, f: r.Fields, path: str, issues: n.Issues
+) -> bool:
+    """Whether an event's venue exists; a problem names the ids that do, and the closest."""
+    if venue is None or venue_ids is None or venue in venue_ids:
+        return True
+    hint = difflib.get_close_matches(venue, sorted(venue_ids), n=1)
+    maybe = f" Did you mean '{hint[0]}'?" if hint else ""
+    issues.add(
+        f.node("venue"),
+        n.join(path, "venue"),
+        f"there is no venue with the id '{venue}' in venues.yml; use one of: "
+        f"{', '.join(sorted(venue_ids))}.{maybe}",
+    )
+    return False
+
+
 def parse_events(
     root: Node, issues: n.Issues, venue_ids: Collection[str] | None, dates: tuple[date, date] | None
 ) -> list[Event]:
@@ -206,16 +223,7 @@ def parse_events(
         photos = f.get("photos", n.read_text)
         notes = f.get("notes", _read_notes)
         f.ok = _check_event_times(start, end, f, dates) and f.ok
-        if venue is not None and venue_ids is not None and venue not in venue_ids:
-            hint = difflib.get_close_matches(venue, sorted(venue_ids), n=1)
-            maybe = f" Did you mean '{hint[0]}'?" if hint else ""
-            issues.add(
-                f.node("venue"),
-                n.join(path, "venue"),
-                f"there is no venue with the id '{venue}' in venues.yml; use one of: "
-                f"{', '.join(sorted(venue_ids))}.{maybe}",
-            )
-            f.ok = False
+        f.ok = _check_venue(venue, venue_ids, f, path, issues) and f.ok
         if f.ok:
             events.append(
                 Event(

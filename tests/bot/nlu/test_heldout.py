@@ -38,5 +38,5 @@ def test_every_intent_has_enough_examples(language: str) -> None:
 
     train = Counter(intent for _, intent in load_examples(TRAINING / f"{language}.yml"))
     test = Counter(intent for _, intent in load_examples(HELDOUT / f"{language}.yml"))
-    assert len(train) == 25 and set(train) == set(test)
+    assert len(train) == 27 and set(train) == set(test)
     assert min(train.values()) >= 25 and min(test.values()) >= 8

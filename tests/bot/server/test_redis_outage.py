@@ -84,6 +84,21 @@ def kakao(server: Server, utterance: str, user: str) -> tuple[list[str], float]:
     return [o["simpleText"]["text"] for o in outputs if "simpleText" in o], seconds
 
 
+def restart_and_wait(
+    server: Server, store: RedisServer, visitor: str, busy: str
+) -> tuple[float, float | None, list[str]]:
+    """Restarts Redis; returns its replay time, when the visitor got an answer again, the answer."""
+    down_since = time.monotonic()
+    replay = store.start()
+    texts: list[str] = []
+    while time.monotonic() - down_since < 30:
+        texts, _ = rest(server, visitor, "ok")
+        if texts != [busy]:
+            return replay, time.monotonic() - down_since, texts
+        time.sleep(0.2)
+    return replay, None, texts
+
+
 def test_redis_killed_and_restarted(setup: dict[str, Any]) -> None:
     server: Server = setup["rasa"]
     store: RedisServer = setup["redis"]
@@ -123,15 +138,7 @@ def test_redis_killed_and_restarted(setup: dict[str, Any]) -> None:
     assert max(waits) < WINDOW, waits
     assert server.alive(), "the Rasa server survives the outage"
 
-    down_since = time.monotonic()
-    replay = store.start()
-    recovered = None
-    while time.monotonic() - down_since < 30:
-        texts, _ = rest(server, visitor, "ok")
-        if texts != [busy]:
-            recovered = time.monotonic() - down_since
-            break
-        time.sleep(0.2)
+    replay, recovered, texts = restart_and_wait(server, store, visitor, busy)
     assert recovered is not None, "the conversation did not resume within 30 s"
     assert detect_language(" ".join(texts)) == "ko", f"language slot lost: {texts}"
     client = connect(store.url, timeout=2.0)

@@ -37,8 +37,12 @@ def test_share_location_is_a_domain_intent_a_rule_answers_with_directions() -> N
     assert SHARE_LOCATION_INTENT in domain_intents()
     with open(ROOT / "nlu_data" / "rules.yml", encoding="utf-8") as handle:
         rules = yaml.safe_load(handle)["rules"]
-    steps = [{"intent": SHARE_LOCATION_INTENT}, {"action": "action_answer_transport"}]
-    assert [rule["rule"] for rule in rules if rule["steps"] == steps] == ["shared location"]
+    steps = [
+        {"intent": SHARE_LOCATION_INTENT},
+        {"action": "action_answer_location"},
+        {"slot_was_set": [{"topic": "transport"}]},
+    ]
+    assert [rule["rule"] for rule in rules if rule["steps"] == steps] == ["a shared location"]
 
 
 async def wechat_turns(agent: Any, user: str, *names: str) -> tuple[list[str], FakeWeChatApi]:
@@ -79,8 +83,11 @@ def test_a_korean_visitor_sharing_a_chinese_labelled_wechat_location_gets_korean
     )
     assert_language(question, "ko")
     assert_language(directions, "ko")
-    venue = nearest_venue(content, 41.796767, 123.429096)
-    assert venue is not None and venue.name.ko in directions
+    # The visitor had just asked where the food festival is: the location is where
+    # they start from, so the directions lead there rather than to the nearest venue.
+    festival = content.venue("xita")
+    assert festival.name.ko in question and festival.name.ko in directions
+    assert "km" in directions.split("\n")[0]
     tracker = loop.run_until_complete(loaded.tracker_store.retrieve(user))
     latest = tracker.latest_message
     assert latest.intent["name"] == "share_location" and latest.text == "/share_location"

@@ -162,7 +162,17 @@ def sign_in(driver, stack: Stack, name: str, password: str = PASSWORD) -> None: 
     driver.get(stack.console + "/login")
     find(driver, "#username").send_keys(name)
     driver.find_element("id", "password").send_keys(password)
-    driver.find_element("id", "sign-in").click()
+    button = driver.find_element("id", "sign-in")
+    button.click()
+    wait_for_next_page(driver, button)
+
+
+def wait_for_next_page(driver, element, timeout: float = 10.0) -> None:  # noqa: ANN001
+    """Waits until ``element``'s page has been replaced, so no later ``get`` cancels its form."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(ec.staleness_of(element))
 
 
 def set_text(driver, element_id: str, text: str) -> None:  # noqa: ANN001
@@ -292,6 +302,7 @@ def test_stored_script_stays_inert_in_the_browser(stack, browser) -> None:
 
 def test_an_editor_cannot_publish(stack, browser) -> None:
     browser.find_element("id", "logout").click()
+    find(browser, "#username")
     sign_in(browser, stack, "eddie")
     browser.get(stack.console + "/publish")
     assert find(browser, "#editor-cannot-publish")
@@ -299,6 +310,7 @@ def test_an_editor_cannot_publish(stack, browser) -> None:
     browser.get(stack.console + "/history")
     assert not browser.find_elements("css selector", "a.rollback-parent")
     browser.find_element("id", "logout").click()
+    find(browser, "#username")
 
 
 def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -93,10 +94,11 @@ def assert_language(text: str, lang: str) -> None:
 
     Chinese replies may contain no Hangul. Korean replies must be mostly Hangul; a
     few Han characters are allowed, as Korean writes names with Hanja in brackets
-    ("연행로(燕行路)").
+    ("연행로(燕行路)"). Links are not words: a map link may carry a Chinese place name.
     """
     from bot.nlu.language import is_han, is_hangul
 
+    text = re.sub(r"https?://\S+", "", text)
     hangul = sum(map(is_hangul, text))
     han = sum(map(is_han, text))
     if lang == "zh":

@@ -23,8 +23,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import reply_language
 from actions.content import get_content
 from actions.context import MORE, Context
+from actions.followup import continue_day, continue_question, remembered_day
 from actions.phrases import Phrases
-from actions.question import Question, continue_day, continue_question, read_question
+from actions.question import Question, read_question
 from actions.unanswered import note_unanswered
 from bot.content.model import Content
 from bot.settings import get_settings
@@ -78,10 +79,11 @@ def build_ask(tracker: Tracker, domain: Mapping[str, Any]) -> Ask:
     content = get_content()
     now = settings.current_time()
     context = Context.from_slots(tracker.current_slot_values())
+    question = read_question(tracker.latest_message, content, now)
+    event_days = (content.overview.start, content.overview.end)
+    question = continue_day(question, context, remembered_day(context, content, now), event_days)
     return Ask(
-        question=continue_question(
-            continue_day(read_question(tracker.latest_message, content, now), context), context
-        ),
+        question=continue_question(question, context),
         context=context,
         content=content,
         lang=reply_language(tracker),

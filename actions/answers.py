@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import ContentAction
+from actions.answering import ContentAction, build_ask
 from actions.common import reply_language
-from actions.context import MORE, pending_lines
+from actions.context import MORE, TOPIC, pending_lines
 from actions.listing import paginate
 from actions.phrases import Phrases
 
@@ -70,17 +70,23 @@ class ActionAnswerOverview(ContentAction):
     topic = "overview"
 
 
-class ActionShowMore(Action):
-    """The next page of a long list (the "more" button)."""
+class ActionShowMore(ContentAction):
+    """The next page of a long list (the "more" button).
 
-    def name(self) -> str:
-        """Returns the action name used in domain.yml."""
-        return "action_show_more"
+    "打糕还有吗" names an item: it asks whether the item is still on, and is
+    answered about it, the conversation's topic unchanged.
+    """
+
+    action_name, asked = "action_show_more", "event"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Sends the next page of the lines kept, or says there is nothing more."""
+        ask = build_ask(tracker, domain)
+        if ask.question.events or ask.question.activities:
+            events = await super().run(dispatcher, tracker, domain)
+            return [e for e in events if e.get("name") != TOPIC]
         lines = pending_lines(tracker.current_slot_values())
         if not lines:
             dispatcher.utter_message(response="utter_nothing_more")

@@ -19,6 +19,7 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 
+from bot.content.model import Content, Event
 from bot.nlu.dates import TimeWindow
 
 TOPIC, EVENT, VENUE, WINDOW, ORIGIN, FAQ, ASPECTS, MORE = (
@@ -46,6 +47,15 @@ class EventSelector:
 
     kind: str
     values: tuple[str, ...]
+
+    def resolve(self, content: Content) -> tuple[Event, ...]:
+        """The sessions this selector stands for, by start time."""
+        if self.kind == "events":
+            found = [content.event(i) for i in self.values]
+            return tuple(e for e in found if e is not None)
+        if self.kind == "tag":
+            return content.events_in(tags=self.values)
+        return content.events_in(category=self.values[0])
 
     def encode(self) -> str:
         """The slot value: ``events:a,b`` / ``tag:gimbap`` / ``category:go``."""

@@ -11,12 +11,14 @@ Pure.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
-from bot.content.model import Event, FaqEntry, Text, TextList
-from bot.nlu.language import fold
-from bot.nlu.lexicon import generic_words, is_function_word
+from bot.content.model import Event, FaqEntry, Text, TextList, Venue
+from bot.nlu.language import fold, is_han, is_hangul
+from bot.nlu.lexicon import generic_words, is_function_word, related_words
 
 
 def asked_words(message: Mapping[str, Any], names: Iterable[str] = ()) -> tuple[str, ...]:
@@ -33,16 +35,35 @@ def asked_words(message: Mapping[str, Any], names: Iterable[str] = ()) -> tuple[
         for e in message.get("entities") or []
         if e.get("entity") != "language"
     ]
-    known = [fold(n) for n in names] + [s for s in spans if s]
+    known = [fold(n) for n in names]
     words: list[str] = []
     for word in message.get("keywords") or []:
         folded = fold(str(word))
-        if not folded or folded in generic_words() or is_function_word(folded) or folded in words:
-            continue
         if any(folded in k or k in folded for k in known if k):
+            continue
+        # An entity inside a longer word leaves the rest of it asked: in "座位图"
+        # the seats are an aspect, the map is still a word to look for.
+        for span in sorted((s for s in spans if s), key=len, reverse=True):
+            if folded in span:
+                folded = ""
+            folded = folded.replace(span, "")
+        folded = _trimmed(folded)
+        if not folded or folded in generic_words() or is_function_word(folded) or folded in words:
             continue
         words.append(folded)
     return tuple(words)
+
+
+def _trimmed(word: str) -> str:
+    """A Chinese word without the function characters at its ends ("几楼" asks for "楼")."""
+    if len(word) < 2 or not any(map(is_han, word)):
+        return word
+    start, end = 0, len(word)
+    while start < end and is_function_word(word[start]):
+        start += 1
+    while end > start and is_function_word(word[end - 1]):
+        end -= 1
+    return word[start:end]
 
 
 def _texts(value: Text | TextList | None) -> list[str]:
@@ -73,17 +94,58 @@ def event_source(events: Sequence[Event]) -> str:
     return fold(" ".join(parts))
 
 
+def venue_source(venue: Venue) -> str:
+    """Every text of a venue, folded: its names, address, hours, parking and directions."""
+    parts = [*venue.names(), *_texts(venue.address), *_texts(venue.opening_hours)]
+    parts += _texts(venue.parking)
+    for field in fields(venue.transport):
+        parts += _texts(getattr(venue.transport, field.name))
+    return fold(" ".join(parts))
+
+
 def entry_source(entry: FaqEntry) -> str:
     """Every text of an FAQ entry, folded."""
     return fold(" ".join(_texts(entry.questions) + _texts(entry.answer)))
 
 
 def mentions(source: str, word: str) -> bool:
-    """Whether a (folded) source mentions a word, or the stem of a longer compound.
+    """Whether a (folded) source mentions a word, a related word, or a Korean word's stem or typo.
 
-    Korean compounds keep their first noun: "채식주의자" (vegetarian) is about "채식".
+    Korean compounds keep their first noun: "채식주의자" (vegetarian) is about
+    "채식". A Korean word one letter (jamo) off a word of the source is a typo
+    of it ("체헙" for "체험"; but "도로" is not "도록"). Chinese compounds end in
+    their head ("座位图" is a map, not seats), so they are taken whole.
     """
-    return word in source or (len(word) > 2 and word[:2] in source)
+    if word in source or any(r in source for r in related_words(word)):
+        return True
+    if not all(map(is_hangul, word)):
+        return False
+    return (len(word) > 2 and word[:2] in source) or _near_miss(source, word)
+
+
+def _jamo(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Whether two jamo strings differ in one letter (a dropped or added final is a word)."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _near_miss(source: str, word: str) -> bool:
+    """Whether the source holds the Korean word with one letter (jamo) wrong."""
+    size = len(word)
+    if size < 2:
+        return False
+    target = _jamo(word)
+    for start in range(len(source) - size + 1):
+        window = source[start : start + size]
+        # A typo changes one syllable: the others must be there as typed.
+        if sum(x != y for x, y in zip(window, word, strict=True)) == 1 and _one_letter_apart(
+            _jamo(window), target
+        ):
+            return True
+    return False
 
 
 def unknown_words(words: Iterable[str], source: str, names: Iterable[str] = ()) -> list[str]:

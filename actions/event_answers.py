@@ -18,36 +18,17 @@ from typing import Any
 
 from actions.answering import Answer, Ask, text_message
 from actions.context import Context, EventSelector
-from actions.coverage import entry_source, event_source, unknown_words
+from actions.coverage import event_source, unknown_words
 from actions.faq import compose_no_info
+from actions.item_lines import EVENT_ASPECTS, detail_lines, fitting_note
 from actions.listing import event_list, group_items, item_line, item_when, paginate
-from actions.render import format_clock, venue_name
 from actions.screen import fit
-from bot.content.model import CATEGORIES, Event, FaqEntry
-from bot.content.retrieval import FaqIndex
+from bot.content.model import CATEGORIES, Event
 from bot.nlu.dates import TimeWindow
 from bot.nlu.language import fold
 
-#: Aspects answered from an event's own fields, in the order they lead an answer.
-EVENT_ASPECTS = (
-    "when",
-    "where",
-    "duration",
-    "price",
-    "register",
-    "eligibility",
-    "photos",
-    "bring",
-    "capacity",
-)
-#: What a question may ask of a programme item: its fields, or the list of its sessions.
-ITEM_ASPECTS = (*EVENT_ASPECTS, "list")
 #: Lines of a list the visitor asked for, at once.
 LIST_PAGE = 8
-#: How well a question must match one of an item's notes to be answered by it
-#: (``FaqMatch.confidence``; the wrong notes of the tuned conversations scored below 0.16,
-#: the right ones above 0.25).
-NOTE_THRESHOLD = 0.24
 
 
 @dataclass(frozen=True)
@@ -73,17 +54,6 @@ def selector_for(ask: Ask, category: str | None) -> EventSelector | None:
     return ask.context.event
 
 
-def resolve(ask: Ask, selector: EventSelector) -> tuple[Event, ...]:
-    """The sessions a selector stands for, by start time."""
-    content = ask.content
-    if selector.kind == "events":
-        found = [content.event(i) for i in selector.values]
-        return tuple(e for e in found if e is not None)
-    if selector.kind == "tag":
-        return content.events_in(tags=selector.values)
-    return content.events_in(category=selector.values[0])
-
-
 def narrowed(ask: Ask, selector: EventSelector) -> EventSelector:
     """Narrows a category or activity to the items whose names hold a word of the question.
 
@@ -92,7 +62,7 @@ def narrowed(ask: Ask, selector: EventSelector) -> EventSelector:
     """
     if selector.kind == "events" or not ask.question.asked:
         return selector
-    events = resolve(ask, selector)
+    events = selector.resolve(ask.content)
     named = [
         e
         for e in events
@@ -111,7 +81,7 @@ def select(ask: Ask, category: str | None) -> Selection | None:
     selector = narrowed(ask, selector)
     same_subject = selector == ask.context.event
     window = ask.question.window or (ask.context.window if same_subject else None)
-    return Selection(selector, resolve(ask, selector), window)
+    return Selection(selector, selector.resolve(ask.content), window)
 
 
 def in_window(events: Sequence[Event], window: TimeWindow | None) -> list[Event]:
@@ -124,111 +94,6 @@ def in_window(events: Sequence[Event], window: TimeWindow | None) -> list[Event]
 def main_session(events: Sequence[Event], ask: Ask) -> Event:
     """The session to detail: the one running now or next, else the last one."""
     return next((e for e in events if e.end > ask.now), events[-1])
-
-
-def _note_index(events: Sequence[Event]) -> FaqIndex | None:
-    entries = [
-        FaqEntry(f"{event.id}#{n}", "general", note.questions, note.answer)
-        for event in events
-        for n, note in enumerate(event.notes)
-    ]
-    return FaqIndex(entries) if entries else None
-
-
-def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
-    """The answer of the items' note that fits the question, if one fits well.
-
-    The items' own names are left out of the question first: every note of the
-    concert shares "concert" with "which stars come to the concert".
-    """
-    index = _note_index(events)
-    query = fold(ask.question.text)
-    for name in sorted({fold(n) for e in events for n in e.names()}, key=len, reverse=True):
-        query = query.replace(name, "") if name else query
-    if index is None or len(query) < 2:
-        return None
-    matches = index.search(query, limit=2)
-    if not matches or matches[0].confidence < NOTE_THRESHOLD:
-        return None
-    note = matches[0].entry
-    # A note that shares only "有吗"/"있어요" with the question is not its answer.
-    if unknown_words(ask.question.asked, entry_source(note)):
-        return None
-    return note.answer.get(ask.lang)
-
-
-def _duration(ask: Ask, event: Event) -> str:
-    hours = round((event.end - event.start).total_seconds() / 3600, 1)
-    return ask.say(
-        "utter_piece_duration",
-        start=format_clock(event.start),
-        end=format_clock(event.end),
-        hours=f"{hours:g}",
-    )
-
-
-def aspect_line(ask: Ask, event: Event, aspect: str, when: str) -> str | None:
-    """The line answering one aspect from the item's own fields; None when it has none."""
-    lang, content = ask.lang, ask.content
-    venue = content.venue(event.venue)
-    if aspect == "when":
-        return ask.say("utter_piece_when", when=when)
-    if aspect == "where":
-        address = venue.address.get(lang) if venue else ""
-        return ask.say(
-            "utter_piece_where", venue=venue_name(content, event.venue, lang), address=address
-        )
-    if aspect == "duration":
-        return _duration(ask, event)
-    if aspect == "price":
-        return ask.say("utter_piece_price", price=event.price.get(lang))
-    if aspect == "register":
-        return ask.say("utter_piece_join", join=event.how_to_join.get(lang))
-    if aspect == "eligibility":
-        if event.eligibility is None:
-            return ask.say("utter_piece_join", join=event.how_to_join.get(lang))
-        return ask.say("utter_piece_who", who=event.eligibility.get(lang))
-    if aspect == "photos" and event.photos is not None:
-        return ask.say("utter_piece_photos", photos=event.photos.get(lang))
-    if aspect == "bring" and event.bring is not None:
-        return ask.say("utter_piece_bring", bring=event.bring.get(lang))
-    if aspect == "capacity" and event.capacity is not None:
-        return ask.say("utter_piece_capacity", capacity=event.capacity)
-    return None
-
-
-def detail_lines(ask: Ask, event: Event, when: str) -> tuple[list[str], list[str], bool]:
-    """(lines answering the asked details, essential lines, whether every aspect was answered)."""
-    aspects = [a for a in ask.question.aspects if a in EVENT_ASPECTS]
-    lead: list[str] = []
-    note = fitting_note(ask, [event])
-    if note:
-        lead.append(note)
-    answered_all = True
-    for aspect in aspects:
-        line = aspect_line(ask, event, aspect, when)
-        if line is None:
-            answered_all = False
-        elif line not in lead:
-            lead.append(line)
-    if "register" in aspects or "price" in aspects or "eligibility" in aspects:
-        if event.registration_url:
-            lead.append(ask.say("utter_piece_link", url=event.registration_url))
-    essentials = [aspect_line(ask, event, "when", when) or ""]
-    if "where" not in aspects:
-        place = venue_name(ask.content, event.venue, ask.lang)
-        essentials.append(ask.say("utter_piece_venue", venue=place))
-    if not aspects and not note:
-        essentials += [
-            aspect_line(ask, event, "price", when) or "",
-            aspect_line(ask, event, "register", when) or "",
-        ]
-        if event.registration_url:
-            essentials.append(ask.say("utter_piece_link", url=event.registration_url))
-    # The description often holds the asked detail in passing ("tasting from 18:00");
-    # it comes last and is the first line left out when the screen is full.
-    essentials.append(event.description.get(ask.lang))
-    return lead, [line for line in essentials if line not in lead], answered_all
 
 
 def _others(ask: Ask, selection: Selection, main: Event) -> tuple[list[dict], list[str]]:
@@ -263,60 +128,86 @@ def next_of_kind(ask: Ask, main: Event, selected: Sequence[Event]) -> list[Event
     ]
 
 
+#: A message longer than this (characters) tells a story around its question
+#: ("I'm here on business, I work in cosmetics... when is the beauty forum?"):
+#: its other words are not what it asks about.
+STORY_CHARS = 40
+#: With an aspect asked, only words this long are taken for a second thing asked
+#: ("座位图", "배치도"); shorter ones are mostly verbs the tagger took for nouns.
+STRONG_WORD = 3
+
+
+def _unknown_to_items(ask: Ask, events: Sequence[Event]) -> list[str]:
+    """The asked words none of the items' texts mention (their stars, lunch, a seat map)."""
+    asked = ask.question.asked
+    if len(ask.question.text) > STORY_CHARS or fitting_note(ask, events) is not None:
+        return []
+    if ask.question.aspects:
+        asked = tuple(w for w in asked if len(w) >= STRONG_WORD)
+    names = [n for e in events for n in e.names()]
+    return unknown_words(asked, event_source(events), names)
+
+
+def _main(ask: Ask, sessions: Sequence[Event], selection: Selection) -> Event:
+    """The session to detail; asked whether it is over, the latest one begun."""
+    if "status" in ask.question.aspects and selection.window is None:
+        begun = [e for e in sessions if e.start <= ask.now]
+        if begun:
+            return begun[-1]
+    return main_session(sessions, ask)
+
+
+def _next_line(ask: Ask, main: Event, selection: Selection) -> list[str]:
+    """After a session that is over: the next one of its kind, if any."""
+    following = next_of_kind(ask, main, selection.events)
+    if main.end > ask.now or not following:
+        return []
+    line = item_line(ask.content, group_items([following[0]])[0], ask.lang, ask.phrases, ask.now)
+    return [ask.say("utter_piece_next", item=line)]
+
+
 def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -> Answer:
     """Answers about the selected items.
 
     Args:
         ask: The question and its context.
         selection: The items and the window.
-        fallback: An answer line (e.g. from the FAQ) for an aspect the item has no field for.
+        fallback: An answer line (e.g. from the FAQ) for what the item's own texts
+            do not say.
     """
     sessions = in_window(selection.events, selection.window)
     context = ask.context.moved_to(topic="event", event=selection.selector, window=selection.window)
     if not selection.events:
         return unknown_item(ask)
-    details = [a for a in ask.question.aspects if a != "list"]
-    if not details and fitting_note(ask, selection.events) is None:
-        names = [n for e in selection.events for n in e.names()]
-        if unknown_words(ask.question.asked, event_source(selection.events), names):
-            # It asks about something the items' texts never mention (their stars, lunch).
-            answer = compose_no_info(ask)
-            return Answer(answer.messages, context, answered=False)
     if "list" in ask.question.aspects:
         return compose_list(ask, sessions or list(selection.events), context)
+    unknown = _unknown_to_items(ask, selection.events)
+    if unknown and not (fallback and not unknown_words(unknown, fold(fallback))):
+        return Answer(compose_no_info(ask).messages, context, answered=False)
     prefix: list[str] = []
     if not sessions:
-        label = ask.question.typed_when or ""
-        prefix.append(ask.say("utter_piece_none_then", when=label))
+        prefix.append(ask.say("utter_piece_none_then", when=ask.question.typed_when or ""))
         sessions = [e for e in selection.events if e.end > ask.now] or list(selection.events)
-    main = main_session(sessions, ask)
+    main = _main(ask, sessions, selection)
     series = next(i for i in group_items(selection.events) if main in i.events)
-    when = (
-        item_when(series, ask.lang, ask.phrases)
-        if series.daily and not selection.window
-        else item_when(group_items([main])[0], ask.lang, ask.phrases)
+    when = item_when(
+        series if series.daily and not selection.window else group_items([main])[0],
+        ask.lang,
+        ask.phrases,
     )
-    over = ask.say("utter_piece_over") if main.end <= ask.now else ""
     lead, essentials, answered_all = detail_lines(ask, main, when)
-    if not answered_all and fallback:
-        lead.append(fallback)
+    if fallback and (unknown or not answered_all):
+        # What only the FAQ knows leads; an aspect the item lacks follows its fields.
+        lead = [fallback, *lead] if unknown else [*lead, fallback]
+    elif not lead and any(a in EVENT_ASPECTS for a in ask.question.aspects):
+        # Asked who speaks or what to bring, and the item does not say.
+        return Answer(compose_no_info(ask).messages, context, answered=False)
+    over = ask.say("utter_piece_over") if main.end <= ask.now else ""
     head = [*prefix, f"{main.name.get(ask.lang)}{over}"]
-    following = next_of_kind(ask, main, selection.events)
-    tail = []
-    if over and following:
-        tail.append(
-            ask.say(
-                "utter_piece_next",
-                item=item_line(
-                    ask.content, group_items([following[0]])[0], ask.lang, ask.phrases, ask.now
-                ),
-            )
-        )
-    lines = [*lead, *head, *essentials[:-1], *tail, *essentials[-1:]]
+    lines = [*lead, *head, *essentials[:-1], *_next_line(ask, main, selection), *essentials[-1:]]
     first = fit(lines, keep=len(lead) + len(head))
     others, rest = _others(ask, selection, main)
-    venue = main.venue
-    return Answer([text_message(first), *others], context.moved_to(venue=venue), more=rest)
+    return Answer([text_message(first), *others], context.moved_to(venue=main.venue), more=rest)
 
 
 def compose_list(ask: Ask, events: Sequence[Event], context: Context) -> Answer:

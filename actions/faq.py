@@ -34,6 +34,8 @@ INTENT_TOPICS = {
 TOPIC_BONUS = 0.03
 #: How close a follow-up must be to the last FAQ entry answered to get it again.
 REMEMBERED_MIN_SCORE = 0.08
+#: How many nearest entries are searched for one that talks about the words asked.
+KEYWORD_CANDIDATES = 10
 #: How many nearest questions an "I don't know" offers.
 SUGGESTIONS = 3
 #: Longest button title (Kakao cuts quick replies at 14 characters).
@@ -62,33 +64,45 @@ def ranked(ask: Ask, limit: int = SUGGESTIONS) -> list[FaqMatch]:
     )
 
 
+def _knows(ask: Ask, entry: FaqEntry) -> bool:
+    """Whether an entry talks about every word asked, and about the venue named if any."""
+    source = entry_source(entry)
+    if unknown_words(ask.question.asked, source):
+        return False  # it asks about something the entry does not talk about
+    venues = [ask.content.venue(v) for v in ask.question.venues]
+    # Lockers at the gymnasium: an entry about the expo centre's does not answer.
+    return all(v is None or any(fold(n) in source for n in v.names()) for v in venues)
+
+
 def confident(ask: Ask) -> FaqEntry | None:
     """The entry that answers the question, if one fits well enough and knows what was asked.
 
     A follow-up of the last FAQ answer ("那能刷visa吗" after the payment answer) may
     be answered by that entry with a lower score, when it is among the two nearest.
+    A question worded unlike any entry ("路演那个论坛有同传吗") is answered by the
+    nearest entry that talks about every word it asks ("同声传译").
     """
     if ask.question.faq_id:
         return ask.content.faq_entry(ask.question.faq_id)
-    matches = ranked(ask, limit=2)
+    matches = ranked(ask, limit=KEYWORD_CANDIDATES)
     if not matches:
         return None
     best: FaqMatch | None = matches[0]
     if best is not None and best.confidence < FALLBACK_MATCH_THRESHOLD:
         remembered = ask.context.faq
         best = next(
-            (m for m in matches if m.entry.id == remembered and m.score >= REMEMBERED_MIN_SCORE),
+            (
+                m
+                for m in matches[:2]
+                if m.entry.id == remembered and m.score >= REMEMBERED_MIN_SCORE
+            ),
             None,
         )
-    if best is None:
+    if best is not None:
+        return best.entry if _knows(ask, best.entry) else None
+    if not any(len(w) >= 2 for w in ask.question.asked):
         return None
-    source = entry_source(best.entry)
-    if unknown_words(ask.question.asked, source):
-        return None  # it asks about something the entry does not talk about
-    venues = [ask.content.venue(v) for v in ask.question.venues]
-    if any(v is not None and not any(fold(n) in source for n in v.names()) for v in venues):
-        return None  # lockers at the gymnasium: the entry is about the expo centre's
-    return best.entry
+    return next((m.entry for m in matches if m.score > 0 and _knows(ask, m.entry)), None)
 
 
 def faq_payload(entry: FaqEntry) -> str:

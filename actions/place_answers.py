@@ -11,12 +11,16 @@ leads. Pure composition; the actions are in ``actions.places``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import fields
 
 from actions.answering import Answer, Ask, text_message
-from actions.event_answers import in_window, main_session, resolve, selector_for
+from actions.coverage import mentions
+from actions.event_answers import in_window, main_session, selector_for
 from actions.render import map_link, venue_lines
 from actions.screen import fit
 from bot.content.model import Content, Text, Venue
+from bot.nlu.language import fold
 
 #: Below this distance, walking is the answer.
 WALKING_KM = 1.2
@@ -46,7 +50,7 @@ def venue_for(ask: Ask, use_context: bool = True) -> Venue | None:
         return content.venue(q.venues[0])
     if q.events or q.activities:
         selector = selector_for(ask, None)
-        events = resolve(ask, selector) if selector else ()
+        events = selector.resolve(ask.content) if selector else ()
         if events:
             return content.venue(main_session(in_window(events, q.window) or events, ask).venue)
     if not use_context:
@@ -54,7 +58,7 @@ def venue_for(ask: Ask, use_context: bool = True) -> Venue | None:
     if ask.context.venue and content.venue(ask.context.venue):
         return content.venue(ask.context.venue)
     if ask.context.event:
-        events = resolve(ask, ask.context.event)
+        events = ask.context.event.resolve(ask.content)
         window = ask.context.window
         if events:
             return content.venue(main_session(in_window(events, window) or events, ask).venue)
@@ -123,12 +127,27 @@ def compose_transport(ask: Ask, venue: Venue, lead: list[str] | None = None) -> 
     return Answer([text_message(body)], context)
 
 
-def compose_venue(ask: Ask, venue: Venue) -> Answer:
+def covering_venue_line(ask: Ask, venue: Venue, words: Sequence[str]) -> str | None:
+    """The venue's text that mentions most of the asked words ("픽업" in the airport route)."""
+    transport = venue.transport
+    texts = [venue.opening_hours, venue.parking]
+    texts += [getattr(transport, f.name) for f in fields(transport)]
+    best, best_count = None, 0
+    for text in texts:
+        if text is None:
+            continue
+        count = sum(mentions(fold(f"{text.zh} {text.ko}"), w) for w in words)
+        if count > best_count:
+            best, best_count = text.get(ask.lang), count
+    return best
+
+
+def compose_venue(ask: Ask, venue: Venue, lead: Sequence[str] = ()) -> Answer:
     """A venue: the asked detail (parking, opening hours) first, then address, hours, map."""
     lang, aspects = ask.lang, ask.question.aspects
     if "transport" in aspects or "duration" in aspects:
-        return compose_transport(ask, venue)
-    lead = []
+        return compose_transport(ask, venue, list(lead))
+    lead = list(lead)
     if "parking" in aspects and (parking := _parking(ask, venue)):
         lead.append(parking)
     if "hours" in aspects:

@@ -19,26 +19,26 @@ message itself says:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from actions.answering import Answer, Ask
-from actions.event_answers import (
-    ITEM_ASPECTS,
-    compose_event,
-    fitting_note,
-    resolve,
-    select,
-)
+from actions.coverage import event_source, unknown_words, venue_source
+from actions.event_answers import compose_event, select
 from actions.faq import INTENT_TOPICS, compose_entry, compose_faq, compose_no_info, confident
+from actions.followup import ALSO
+from actions.item_lines import ITEM_ASPECTS, fitting_note
 from actions.overview import compose_overview
 from actions.place_answers import (
     choose_venue,
     compose_location,
     compose_transport,
     compose_venue,
+    covering_venue_line,
     venue_for,
 )
-from actions.question import ALSO
+from actions.question import Question
 from actions.schedule import compose_schedule
+from bot.content.model import Event
 from bot.nlu.language import is_han, is_hangul
 
 CATEGORY_OF_INTENT = {
@@ -66,8 +66,19 @@ def _faq_line(ask: Ask) -> str | None:
     return entry.answer.get(ask.lang) if entry is not None else None
 
 
+def _as_item_question(q: Question) -> Question:
+    """Opening hours asked of an item, not of a named place, are the item's times.
+
+    Its venue's hours follow when they speak of it ("야시장은 22:00까지").
+    """
+    if q.venues or "hours" not in q.aspects:
+        return q
+    return replace(q, aspects=tuple(dict.fromkeys(("when", *q.aspects))))
+
+
 def _event(ask: Ask) -> Answer:
     """About programme items: named, of the intent's category, or remembered."""
+    ask = replace(ask, question=_as_item_question(ask.question))
     q = ask.question
     selection = select(ask, CATEGORY_OF_INTENT.get(q.intent))
     if selection is None:
@@ -86,23 +97,62 @@ def _event(ask: Ask) -> Answer:
     return compose_event(ask, selection, _faq_line(ask))
 
 
+def _covers(ask: Ask, events: tuple[Event, ...]) -> bool:
+    """Whether the items' texts mention every content word the question asks about."""
+    asked = ask.question.asked
+    names = [n for e in events for n in e.names()]
+    return bool(asked) and not unknown_words(asked, event_source(events), names)
+
+
 def _about_the_item(ask: Ask, asked: str) -> bool:
-    """Whether a question the rules gave to another action is about a programme item."""
+    """Whether a question the rules gave to another action is about a programme item.
+
+    It is when it names one, or asks a detail of the remembered item (one of its
+    aspects, a word only its texts use); a place named is the item's own venue then.
+    """
     q, context = ask.question, ask.context
     if q.events or q.activities:
         return True
-    if q.venues or q.window or context.event is None:
+    if q.window or context.event is None:
+        return False
+    events = context.event.resolve(ask.content)
+    if q.venues and not {e.venue for e in events} >= set(q.venues):
         return False
     meanings = PLACE_MEANINGS.get(asked, ())
+    if asked == "transport" and not ("transport" in q.aspects or q.origin or q.location):
+        # Without a word of travel, "몇 시까지 가야 돼요?" asks the item's time.
+        meanings = tuple(m for m in meanings if m != "when")
     if any(a in ITEM_ASPECTS and a not in meanings for a in q.aspects):
         return True
-    return fitting_note(ask, resolve(ask, context.event)) is not None
+    if q.venues:
+        return False
+    return fitting_note(ask, events) is not None or _covers(ask, events)
 
 
 def _about_the_place(ask: Ask) -> bool:
-    """Parking or opening hours of a named venue ("시타 주차 돼요?")."""
-    q = ask.question
-    return bool(q.venues) and any(a in VENUE_ASPECTS for a in q.aspects)
+    """Parking or opening hours of a named venue ("시타 주차 돼요?"), or of the one talked about.
+
+    "开车去好停吗" after the concert asks about the theatre's car park.
+    """
+    q, context = ask.question, ask.context
+    if not any(a in VENUE_ASPECTS for a in q.aspects):
+        return False
+    if q.venues:
+        return True
+    remembered = context.topic in ("event", "venue", "transport")
+    return "parking" in q.aspects and remembered and venue_for(ask) is not None
+
+
+def _about_the_remembered_place(ask: Ask) -> Answer | None:
+    """A detail of the place talked about, in words only its texts use ("픽업 서비스 있어요?")."""
+    q, context = ask.question, ask.context
+    if context.topic not in ("venue", "transport") or q.names_subject or not q.asked:
+        return None
+    venue = ask.content.venue(context.venue)
+    if venue is None or unknown_words(q.asked, venue_source(venue), venue.names()):
+        return None
+    line = covering_venue_line(ask, venue, q.asked)
+    return compose_venue(ask, venue, [line] if line else [])
 
 
 def _same_question_elsewhere(ask: Ask) -> Answer | None:
@@ -127,6 +177,8 @@ def _schedule(ask: Ask) -> Answer:
 
 def _venue(ask: Ask) -> Answer:
     q = ask.question
+    if q.origin and not q.window:
+        return _transport(ask)  # "从南站过去呢" after the venue's card
     venue = venue_for(ask)
     if (
         q.intent in INTENT_TOPICS
@@ -136,6 +188,10 @@ def _venue(ask: Ask) -> Answer:
         return compose_faq(ask)
     if venue is None:
         return choose_venue(ask, "utter_venue_list")
+    if unknown_words(q.asked, venue_source(venue), venue.names()):
+        # "展览中心里面有餐厅吗": the venue's facts say nothing about it.
+        entry = confident(ask)
+        return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
     return compose_venue(ask, venue)
 
 
@@ -201,8 +257,14 @@ def plan(ask: Ask, asked: str) -> Answer:
     again = _same_question_elsewhere(ask)
     if again is not None:
         return again
+    if asked in ("faq", "fallback", "venue", "transport"):
+        place = _about_the_remembered_place(ask)
+        if place is not None:
+            return place
     if asked != "event" and _about_the_item(ask, asked):
         return _event(ask)
-    if asked in ("faq", "schedule", "overview", "fallback") and _about_the_place(ask):
+    if asked in ("faq", "schedule", "overview", "fallback", "transport") and _about_the_place(ask):
         return _venue(ask)
+    if asked == "overview" and "list" in ask.question.aspects:
+        return compose_schedule(ask)  # "코리아위크 전체 프로그램 뭐뭐 있어?"
     return _COMPOSERS.get(asked, _fallback)(ask)

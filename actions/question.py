@@ -9,18 +9,16 @@ latest message, the content and the time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from actions.common import origin_entity
-from actions.context import Context
 from actions.coverage import asked_words
 from bot.content.gazetteer import Named, gazetteer
 from bot.content.model import CATEGORIES, Content
-from bot.nlu.dates import PART_HOURS, TZ, TimeWindow, find_time_expression
+from bot.nlu.dates import TimeWindow, find_time_expression
 from bot.nlu.language import fold
 
 _FROM_BEFORE = ("从", "自", "由")
@@ -45,6 +43,7 @@ class Question:
         faq_id: The FAQ entry a tapped suggestion asks for.
         asked: Its content words other than names, entities and generic words
             (actions.coverage): what an answer must know about.
+        aspect_words: The words that asked the aspects, folded ("是谁", "누가 나와").
     """
 
     text: str
@@ -59,6 +58,7 @@ class Question:
     location: tuple[float, float] | None = None
     faq_id: str | None = None
     asked: tuple[str, ...] = ()
+    aspect_words: tuple[str, ...] = ()
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -112,10 +112,6 @@ def _named_places(named: Sequence[Named], folded: str) -> tuple[list[str], str |
     return venues, origin
 
 
-#: "And at Xita?" / "西塔呢?" / "시타는요?": the same question about another subject.
-ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
-
-
 def _origin(text: str, entities: Sequence[Mapping[str, Any]]) -> str | None:
     """The origin entity; a bare "hotel" only after 从/before 에서 ("在哪个酒店" asks where)."""
     origin = origin_entity(entities)
@@ -129,28 +125,73 @@ def _origin(text: str, entities: Sequence[Mapping[str, Any]]) -> str | None:
     return origin if any(_starts_from(text, s, e) for s, e in spans) else None
 
 
-def continue_question(question: Question, context: Context) -> Question:
-    """The same details asked again of a new subject ("西塔呢" after "香格里拉怎么停车")."""
-    if question.aspects or not context.aspects or not ALSO.search(question.text):
-        return question
-    if not (question.names_subject or question.venues):
-        return question
-    return replace(question, aspects=context.aspects)
+#: Which entities a longer name of another kind swallows: "사진" (photos) inside
+#: "사진전" (the photo exhibition), "전시" inside "전시센터" (the expo centre),
+#: "西塔" inside "西塔韩国城酒店" (a hotel, so where the visitor starts).
+_SWALLOWED_BY = {
+    "aspect": ("event", "venue", "hotel", "activity"),
+    "activity": ("venue", "hotel"),
+    "venue": ("hotel",),
+}
 
 
-def continue_day(question: Question, context: Context) -> Question:
-    """The morning of the day the conversation is about ("上午呢" after "后天有什么").
+def _folded_span(text: str, entity: Mapping[str, Any]) -> tuple[int, int]:
+    start, end = int(entity.get("start", 0)), int(entity.get("end", 0))
+    return len(fold(text[:start])), len(fold(text[:end]))
 
-    A part of the day named without a day means today, unless the conversation
-    is about another day: then it is that day's part.
-    """
-    window, remembered = question.window, context.window
-    if window is None or window.day_given or window.part is None or remembered is None:
-        return question
-    first, last = PART_HOURS[window.part]
-    day = datetime.combine(remembered.start.date(), time(0), TZ)
-    moved = TimeWindow(day + timedelta(hours=first), day + timedelta(hours=last), window.part)
-    return replace(question, window=moved)
+
+def unnested(
+    text: str, entities: Sequence[Mapping[str, Any]], named: Sequence[Named]
+) -> list[Mapping[str, Any]]:
+    """The entities that are not part of a longer name of another kind."""
+    spans = [(n.kind, n.start, n.start + len(n.surface)) for n in named]
+    placed = [e for e in entities if "start" in e and "end" in e]  # not a payload's
+    spans += [
+        (str(e.get("entity")), *_folded_span(text, e))
+        for e in placed
+        if e.get("entity") in ("activity", "venue")
+    ]
+
+    def swallowed(entity: Mapping[str, Any]) -> bool:
+        if entity not in placed:
+            return False
+        kinds = _SWALLOWED_BY.get(str(entity.get("entity")), ())
+        start, end = _folded_span(text, entity)
+        return any(
+            kind in kinds and s <= start and end <= e and (e - s) > (end - start)
+            for kind, s, e in spans
+        )
+
+    return [e for e in entities if not swallowed(e)]
+
+
+def _venues_and_origin(
+    text: str, entities: Sequence[Mapping[str, Any]], named: Sequence[Named], content: Content
+) -> tuple[list[str], str | None]:
+    """Destination venues (named, then the NLU's), and where the visitor starts."""
+    venues, origin = _named_places(named, fold(text))
+    for item in entities:
+        value, start, end = item.get("value"), item.get("start", 0), item.get("end", 0)
+        if item.get("entity") != "venue" or not isinstance(value, str) or value in venues:
+            continue
+        if content.venue(value) is None:
+            continue
+        if _starts_from(text, start, end):
+            origin = origin or f"venue:{value}"
+        else:
+            venues.insert(0, value)
+    return venues, origin or _origin(text, entities)
+
+
+def _shared_point(message: Mapping[str, Any]) -> tuple[float, float] | None:
+    metadata = message.get("metadata") or {}
+    location = metadata.get("location") if isinstance(metadata, Mapping) else None
+    if not isinstance(location, Mapping):
+        return None
+    try:
+        return float(location["lat"]), float(location["lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def read_question(message: Mapping[str, Any], content: Content, now: datetime) -> Question:
@@ -162,47 +203,31 @@ def read_question(message: Mapping[str, Any], content: Content, now: datetime) -
         now: The current time, for relative dates.
     """
     text = message.get("text") or ""
-    entities: Sequence[Mapping[str, Any]] = message.get("entities") or []
-    intent = (message.get("intent") or {}).get("name") or ""
+    named = gazetteer(content).find(text) if not text.startswith("/") else []
+    entities = unnested(text, message.get("entities") or [], named)
     when = None
     for candidate in [*_values(entities, "date"), text]:
         when = find_time_expression(candidate, now)
         if when is not None:
             break
-    named = gazetteer(content).find(text) if not text.startswith("/") else []
-    folded = fold(text)
-    venues, named_origin = _named_places(named, folded)
-    for item in entities:
-        value, start, end = item.get("value"), item.get("start", 0), item.get("end", 0)
-        if item.get("entity") != "venue" or not isinstance(value, str):
-            continue
-        if content.venue(value) is None or value in venues:
-            continue
-        if _starts_from(text, start, end):
-            named_origin = named_origin or f"venue:{value}"
-        else:
-            venues.insert(0, value)
-    events = [i for item in named if item.kind == "event" for i in item.ids]
-    metadata = message.get("metadata") or {}
-    location = metadata.get("location") if isinstance(metadata, Mapping) else None
-    point = None
-    if isinstance(location, Mapping):
-        try:
-            point = (float(location["lat"]), float(location["lon"]))
-        except (KeyError, TypeError, ValueError):
-            point = None
+    venues, origin = _venues_and_origin(text, entities, named, content)
     faq_ids = _values(entities, "faq_id")
     return Question(
         text=text,
-        intent=intent,
+        intent=((message.get("intent") or {}).get("name") or ""),
         aspects=_values(entities, "aspect"),
         window=when.window if when else None,
         typed_when=when.text if when else None,
         activities=_values(entities, "activity"),
-        events=tuple(dict.fromkeys(events)),
+        events=tuple(dict.fromkeys(i for item in named if item.kind == "event" for i in item.ids)),
         venues=tuple(venues),
-        origin=named_origin or _origin(text, entities),
-        location=point,
+        origin=origin,
+        location=_shared_point(message),
         faq_id=faq_ids[0] if faq_ids else None,
-        asked=asked_words(message, [item.surface for item in named]),
+        asked=asked_words({**message, "entities": entities}, [item.surface for item in named]),
+        aspect_words=tuple(
+            fold(text[int(e.get("start", 0)) : int(e.get("end", 0))])
+            for e in entities
+            if e.get("entity") == "aspect"
+        ),
     )

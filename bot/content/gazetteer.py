@@ -24,11 +24,15 @@ KINDS = ("event", "venue", "hotel")
 
 @dataclass(frozen=True)
 class Named:
-    """Records a message names: their kind ("event", "venue" or "hotel") and ids."""
+    """Records a message names: their kind ("event", "venue" or "hotel"), ids, and where.
+
+    ``start`` is the name's offset in the folded message (``bot.nlu.language.fold``).
+    """
 
     kind: str
     ids: tuple[str, ...]
     surface: str
+    start: int = 0
 
 
 class Gazetteer:
@@ -74,7 +78,7 @@ class Gazetteer:
                 if not any(taken[i] for i in span):
                     for i in span:
                         taken[i] = True
-                    found.append(Named(kind, ids, name))
+                    found.append(Named(kind, ids, name, start))
                     break
                 start = folded.find(name, start + 1)
         return found

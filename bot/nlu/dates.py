@@ -83,6 +83,54 @@ _REL_DAYS = {
     "글피": 3,
     "어제": -1,
 }
+# Days counted from the day the conversation is about ("第二天" after "周六有什么"):
+# from today when it is about no day. 当天/당일 are left out: "当天能报名吗" asks
+# about registering on the day, not about a date.
+_CONTEXT_DAYS = {
+    "그 다음 날": 1,
+    "그다음 날": 1,
+    "그 다음날": 1,
+    "그다음날": 1,
+    "다음 날": 1,
+    "다음날": 1,
+    "이튿날": 1,
+    "익일": 1,
+    "第二天": 1,
+    "次日": 1,
+    "隔天": 1,
+    "翌日": 1,
+    "转天": 1,
+    "轉天": 1,
+    "그날": 0,
+    "그 날": 0,
+    "那天": 0,
+    "那一天": 0,
+    "전날": -1,
+    "前一天": -1,
+    "头一天": -1,
+    "頭一天": -1,
+}
+# The event's first and last day ("마지막 날도요?"): read here as today, placed
+# on the programme's dates by the actions, which know them.
+_EVENT_DAYS = {
+    "마지막 날": "last",
+    "마지막날": "last",
+    "폐막 날": "last",
+    "폐막날": "last",
+    "폐막일": "last",
+    "最后一天": "last",
+    "最後一天": "last",
+    "闭幕那天": "last",
+    "閉幕那天": "last",
+    "첫 날": "first",
+    "첫날": "first",
+    "개막 날": "first",
+    "개막날": "first",
+    "개막일": "first",
+    "第一天": "first",
+    "开幕那天": "first",
+    "開幕那天": "first",
+}
 # Words that name a day and a part of it at once.
 _DAY_PARTS = {
     "今晚": (0, "evening"),
@@ -112,6 +160,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("d", re.compile(r"(?<![\d.:/\-])(\d{1,2})\s*(?:日|号|號|일)(?!\s*(?:권|간|정|차))")),
     ("d_cn", re.compile(rf"(?<![月\d])({_CN_NUM})[号號]")),
     ("dayparts", re.compile("|".join(_DAY_PARTS))),
+    ("context_day", re.compile("|".join(sorted(_CONTEXT_DAYS, key=len, reverse=True)))),
+    ("event_day", re.compile("|".join(sorted(_EVENT_DAYS, key=len, reverse=True)))),
     (
         "weekday_zh",
         re.compile(
@@ -133,7 +183,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "upcoming",
         re.compile(
-            r"现在|現在|正在|马上|馬上|接下来|接下來|下一个|下一個|下一场|下一場|等会|待会|一会儿|지금|곧|이따|다음(?!\s*주|\s*달)"
+            r"现在|現在|正在|马上|馬上|接下来|接下來|下一个|下一個|下一场|下一場|等会|待会|一会儿|지금|곧|이따|다음(?!\s*주|\s*달|\s*날)"
         ),
     ),
 ]
@@ -159,6 +209,10 @@ class TimeWindow:
         running: True for "now" questions: what is going on at ``start``.
         day_given: False when only a part of the day was named ("上午呢"): the day is
             today by default, and a follow-up keeps the day it continues.
+        from_context: Days after the day the conversation is about ("第二天": 1,
+            "那天": 0), counted from today here; None for any other expression.
+        event_day: "first" or "last" for the event's first or last day ("마지막 날"),
+            today here; None for any other expression.
     """
 
     start: datetime
@@ -167,6 +221,8 @@ class TimeWindow:
     upcoming: bool = False
     running: bool = False
     day_given: bool = True
+    from_context: int | None = None
+    event_day: str | None = None
 
     @property
     def days(self) -> int:
@@ -255,6 +311,10 @@ def _match_day(
     elif kind == "dayparts":
         offset, part = _DAY_PARTS[match[0]]
         day = today + timedelta(days=offset)
+    elif kind == "context_day":
+        day = today + timedelta(days=_CONTEXT_DAYS[match[0]])
+    elif kind == "event_day":
+        day = today
     elif kind in ("weekday_zh", "weekday_ko"):
         table = _WEEKDAYS_ZH if kind == "weekday_zh" else _WEEKDAYS_KO
         day = _weekday_date(today, table[match[2]], match[1])
@@ -317,6 +377,8 @@ def find_time_expression(text: str, now: datetime) -> TimeExpression | None:
     day_hit: tuple[datetime, datetime, str | None] | None = None
     spans: list[tuple[int, int]] = []
     upcoming = False
+    from_context: int | None = None
+    event_day: str | None = None
     blocked: list[tuple[int, int]] = []  # matched but not a real date ("2月30日")
     for kind, pattern in _PATTERNS:
         match = pattern.search(text)
@@ -331,6 +393,9 @@ def find_time_expression(text: str, now: datetime) -> TimeExpression | None:
             if resolved is not None:
                 day_hit = resolved
                 spans.append(match.span())
+                if kind == "context_day":
+                    from_context = _CONTEXT_DAYS[match[0]]
+                event_day = _EVENT_DAYS.get(match[0]) if kind == "event_day" else event_day
             else:
                 blocked.append(match.span())
     part = day_hit[2] if day_hit else None
@@ -357,7 +422,9 @@ def find_time_expression(text: str, now: datetime) -> TimeExpression | None:
     lo = min(s for s, _ in spans)
     hi = max(e for _, e in spans)
     running = upcoming and part is None and bool(_RUNNING.search(text))
-    window = TimeWindow(start, end, part, upcoming, running, day_given=day_hit is not None)
+    window = TimeWindow(
+        start, end, part, upcoming, running, day_hit is not None, from_context, event_day
+    )
     return TimeExpression(text[lo:hi], lo, hi, window)
 
 

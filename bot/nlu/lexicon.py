@@ -1,4 +1,4 @@
-"""Words that ask nothing in particular (bot/nlu/generic_words.yml), for the actions' checks."""
+"""Words that ask nothing in particular, and related words (bot/nlu/generic_words.yml)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,14 @@ def is_function_word(word: str) -> bool:
     """Whether a (folded) word is made only of characters that are not content by themselves."""
     chars = str(_lexicon().get("zh_function_chars") or "")
     return bool(word) and all(char in chars for char in word)
+
+
+@lru_cache(maxsize=1)
+def _related() -> dict[str, tuple[str, ...]]:
+    table = _lexicon().get("related") or {}
+    return {fold(str(word)): tuple(fold(str(r)) for r in others) for word, others in table.items()}
+
+
+def related_words(word: str) -> tuple[str, ...]:
+    """The (folded) words the content may use for a (folded) word the visitor used."""
+    return _related().get(word, ())

@@ -22,8 +22,10 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -83,6 +85,15 @@ def script_runs(text: str) -> Iterator[tuple[str, int, str]]:
         yield current, start, text[start:]
 
 
+DOMAIN_WORDS = Path(__file__).resolve().parent / "domain_words.yml"
+
+
+def _domain_words(lang: str) -> list[str]:
+    """The event's own words for one analyser (bot/nlu/domain_words.yml)."""
+    with open(DOMAIN_WORDS, encoding="utf-8") as handle:
+        return [str(word) for word in (yaml.safe_load(handle) or {}).get(lang) or []]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class BilingualTokenizer(Tokenizer):
     """Tokenizes Chinese with jieba, Korean with kiwipiepy and Latin text by words."""
@@ -132,6 +143,8 @@ class BilingualTokenizer(Tokenizer):
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
+        for word in _domain_words("zh"):
+            jieba.add_word(word, tag="n")  # also seen by jieba.posseg
         component = cls(config)
         component._korean()
         component._simplifier()
@@ -153,6 +166,8 @@ class BilingualTokenizer(Tokenizer):
                 load_multi_dict=self._config["korean_multi_dict"],
                 load_default_dict=self._config["korean_default_dict"],
             )
+            for word in _domain_words("ko"):
+                self._kiwi.add_user_word(word, "NNG")
         return self._kiwi
 
     def _tokenize_hangul(self, run: str, offset: int) -> list[Token]:

@@ -51,7 +51,7 @@ def test_the_asked_detail_comes_first(fixed_clock, content) -> None:
     tracker = make_tracker(
         "音乐会门票多少钱",
         "ask_concert",
-        [entity("activity", "concert"), entity("aspect", "price")],
+        [entity("activity", "concert", 0, 3), entity("aspect", "price", 3, 5)],
         language="zh",
     )
     messages, _ = run_action(ActionAnswerEvent(), tracker)

@@ -33,6 +33,7 @@ class TurnResult:
     replies: tuple[Reply, ...]
     lang: str
     verdict: Verdict
+    understood: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,22 @@ def replies_since_last_user_message(tracker: Any) -> tuple[Reply, ...]:
             (b.get("title", ""), b.get("payload", ""))
             for b in (event.data or {}).get("buttons") or []
         )
-        replies.append(Reply(event.text or "", buttons, (event.metadata or {}).get("utter_action")))
+        response = (event.metadata or {}).get("utter_action")
+        if not event.text and (event.data or {}).get("custom"):
+            response = response or "map_pin"  # a venue pin: shown by name in the report
+        replies.append(Reply(event.text or "", buttons, response))
     return tuple(replies)
+
+
+def understood(message: Any) -> str:
+    """How the model read a message, in one line: intent, confidence, entities."""
+    intent = message.intent or {}
+    entities = ", ".join(
+        f"{e.get('entity')}={e.get('value')}"
+        for e in message.entities
+        if e.get("entity") != "language"
+    )
+    return f"{intent.get('name')} ({intent.get('confidence') or 0:.2f}) {entities}".rstrip()
 
 
 def _message(turn: Turn, previous: Sequence[Reply]) -> tuple[str, dict[str, Any]] | None:
@@ -129,8 +144,9 @@ async def play(agent: Any, conversation: Conversation) -> ConversationResult:
             )
             tracker = await agent.tracker_store.retrieve(sender)
             previous = replies_since_last_user_message(tracker)
+            verdict = judge(turn.expect, previous, lang)
             results.append(
-                TurnResult(turn, text, previous, lang, judge(turn.expect, previous, lang))
+                TurnResult(turn, text, previous, lang, verdict, understood(tracker.latest_message))
             )
             current = lang
     return ConversationResult(conversation, tuple(results))

@@ -99,6 +99,7 @@ def render_failures(results: Sequence[ConversationResult]) -> list[str]:
             mark = "ok " if turn.verdict.ok else "BAD"
             lines.append(f"  {mark} {number}. > {turn.sent}")
             if not turn.verdict.ok:
+                lines.append(f"        nlu: {turn.understood}")
                 for reply in turn.replies:
                     shown = reply.text.replace("\n", "\n          ")
                     lines.append(f"        [{reply.response or 'text'}] {shown}")

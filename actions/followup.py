@@ -1,0 +1,83 @@
+"""Follow-ups: a question that continues the conversation's subject, day or details.
+
+"西塔呢" after "香格里拉怎么停车" asks the same details of another place; "上午呢"
+after "后天有什么" is that day's morning; "다음 날은?" after the taekwondo of
+today is tomorrow's, and "那天下午" after a Monday forum is Monday afternoon.
+Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from actions.context import Context
+from actions.question import Question
+from bot.content.model import Content
+from bot.nlu.dates import PART_HOURS, TZ, TimeWindow
+
+#: "And at Xita?" / "西塔呢?" / "시타는요?": the same question about another subject.
+ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
+
+
+def continue_question(question: Question, context: Context) -> Question:
+    """The same details asked again of a new subject ("西塔呢" after "香格里拉怎么停车")."""
+    if question.aspects or not context.aspects or not ALSO.search(question.text):
+        return question
+    if not (question.names_subject or question.venues):
+        return question
+    return replace(question, aspects=context.aspects)
+
+
+def remembered_day(context: Context, content: Content, now: datetime) -> date | None:
+    """The day the conversation is about: its time window's, else its item's next session's."""
+    if context.window is not None:
+        return context.window.start.date()
+    if context.event is None:
+        return None
+    events = context.event.resolve(content)
+    if not events:
+        return None
+    return next((e for e in events if e.end > now), events[-1]).start.astimezone(TZ).date()
+
+
+def _day_part(day: date, part: str | None) -> TimeWindow:
+    first, last = PART_HOURS[part] if part else (0, 24)
+    start = datetime.combine(day, time(0), TZ)
+    return TimeWindow(start + timedelta(hours=first), start + timedelta(hours=last), part)
+
+
+def continue_day(
+    question: Question,
+    context: Context,
+    day: date | None = None,
+    event_days: tuple[date, date] | None = None,
+) -> Question:
+    """Places a day named relative to the conversation, or a part of a day, on that day.
+
+    "第二天"/"다음 날" is the day after the one the conversation is about (``day``,
+    see ``remembered_day``), "那天"/"그날" that day. A part of the day named
+    without a day ("上午呢" after "后天有什么") is that part of the day of the
+    conversation's time window; without one it stays today's.
+
+    Args:
+        question: The question as read.
+        context: What the conversation is about.
+        day: The day the conversation is about, if any.
+        event_days: The programme's first and last day, for "마지막 날" / "第一天".
+    """
+    window = question.window
+    if window is None:
+        return question
+    if window.event_day is not None and event_days is not None:
+        target = event_days[0] if window.event_day == "first" else event_days[1]
+        return replace(question, window=_day_part(target, window.part))
+    if window.from_context is not None:
+        if day is None:
+            return question  # counted from today, as read
+        moved = _day_part(day + timedelta(days=window.from_context), window.part)
+        return replace(question, window=moved)
+    if window.day_given or window.part is None or context.window is None:
+        return question
+    return replace(question, window=_day_part(context.window.start.date(), window.part))

@@ -1,0 +1,221 @@
+"""The lines of an answer about one programme item: the asked details first.
+
+An item answers from its own fields (time, place, price, how to join, who may
+come, photos, what to bring, capacity), from its Q&A notes, and, for a detail
+asked in words no aspect names ("도복 필요해요?", "素的有吗"), from whichever of
+its texts mentions those words. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from actions.answering import Ask
+from actions.coverage import entry_source, mentions, unknown_words
+from actions.render import format_clock, venue_name
+from bot.content.model import Event, FaqEntry, Text
+from bot.content.retrieval import FaqIndex
+from bot.nlu.language import fold
+
+#: Aspects answered from an event's own fields, in the order they lead an answer.
+EVENT_ASPECTS = (
+    "when",
+    "hours",
+    "where",
+    "duration",
+    "price",
+    "register",
+    "meet",
+    "eligibility",
+    "photos",
+    "bring",
+    "capacity",
+    "people",
+)
+#: What a question may ask of a programme item: its fields, the list of its
+#: sessions, or whether it is over.
+ITEM_ASPECTS = (*EVENT_ASPECTS, "list", "status")
+#: How well a question must match one of an item's notes to be answered by it
+#: (``FaqMatch.confidence``; the wrong notes of the tuned conversations scored below 0.16,
+#: the right ones above 0.25).
+NOTE_THRESHOLD = 0.24
+
+
+def _note_index(events: Sequence[Event]) -> FaqIndex | None:
+    entries = [
+        FaqEntry(f"{event.id}#{n}", "general", note.questions, note.answer)
+        for event in events
+        for n, note in enumerate(event.notes)
+    ]
+    return FaqIndex(entries) if entries else None
+
+
+def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
+    """The answer of the items' note that fits the question, if one fits well.
+
+    The items' own names are left out of the question first: every note of the
+    concert shares "concert" with "which stars come to the concert". Of the
+    closest notes, the first that mentions every word asked is taken ("채식" is
+    not answered by the halal stalls). Asked who speaks or judges, only a note
+    asked the same way answers: the scoring rules mention the judges too.
+    """
+    index = _note_index(events)
+    query = fold(ask.question.text)
+    for name in sorted({fold(n) for e in events for n in e.names()}, key=len, reverse=True):
+        query = query.replace(name, "") if name else query
+    if index is None or len(query) < 2:
+        return None
+    people = "people" in ask.question.aspects
+    for match in index.search(query, limit=3):
+        note = match.entry
+        if match.confidence < NOTE_THRESHOLD:
+            break
+        # A note that shares only "有吗"/"있어요" with the question is not its answer.
+        if unknown_words(ask.question.asked, entry_source(note)):
+            continue
+        asked_so = fold(" ".join([*note.questions.zh, *note.questions.ko]))
+        if people and not any(w in asked_so for w in ask.question.aspect_words):
+            continue
+        return note.answer.get(ask.lang)
+    return None
+
+
+def _duration(ask: Ask, event: Event) -> str:
+    hours = round((event.end - event.start).total_seconds() / 3600, 1)
+    return ask.say(
+        "utter_piece_duration",
+        start=format_clock(event.start),
+        end=format_clock(event.end),
+        hours=f"{hours:g}",
+    )
+
+
+def _field_lines(ask: Ask, event: Event) -> dict[str, Callable[[], str | None]]:
+    """How each field-backed aspect is said (None when the item has no such field)."""
+    lang = ask.lang
+
+    def say(response: str, field: str, value: Text | None) -> Callable[[], str | None]:
+        return lambda: ask.say(response, **{field: value.get(lang)}) if value else None
+
+    who = event.eligibility
+    return {
+        "duration": lambda: _duration(ask, event),
+        "price": say("utter_piece_price", "price", event.price),
+        "register": say("utter_piece_join", "join", event.how_to_join),
+        "meet": say("utter_piece_join", "join", event.how_to_join),
+        "eligibility": say("utter_piece_who", "who", who)
+        if who
+        else say("utter_piece_join", "join", event.how_to_join),
+        "photos": say("utter_piece_photos", "photos", event.photos),
+        "bring": say("utter_piece_bring", "bring", event.bring),
+        "capacity": lambda: (
+            ask.say("utter_piece_capacity", capacity=event.capacity) if event.capacity else None
+        ),
+    }
+
+
+def aspect_line(ask: Ask, event: Event, aspect: str, when: str) -> str | None:
+    """The line answering one aspect from the item's own fields; None when it has none."""
+    if aspect == "when":
+        return ask.say("utter_piece_when", when=when)
+    if aspect == "where":
+        venue = ask.content.venue(event.venue)
+        address = venue.address.get(ask.lang) if venue else ""
+        return ask.say(
+            "utter_piece_where",
+            venue=venue_name(ask.content, event.venue, ask.lang),
+            address=address,
+        )
+    if aspect == "hours":
+        return _venue_hours(ask, event)
+    line = _field_lines(ask, event).get(aspect)
+    return line() if line else None
+
+
+def _venue_hours(ask: Ask, event: Event) -> str | None:
+    """The venue's opening hours when they speak of the item ("야시장은 22:00까지")."""
+    venue = ask.content.venue(event.venue)
+    if venue is None:
+        return None
+    hours = fold(f"{venue.opening_hours.zh} {venue.opening_hours.ko}")
+    if not any(fold(name) in hours for name in event.names()):
+        return None
+    return ask.say("utter_piece_hours", hours=venue.opening_hours.get(ask.lang))
+
+
+def _both(text: Text | None) -> str:
+    return f"{text.zh} {text.ko}" if text is not None else ""
+
+
+def _texts(ask: Ask, event: Event) -> list[tuple[str, str]]:
+    """The item's texts that may hold a detail (folded), and the line each makes."""
+    lang = ask.lang
+    fields: list[tuple[str, str | None]] = [
+        (_both(event.eligibility), aspect_line(ask, event, "eligibility", "")),
+        (_both(event.bring), aspect_line(ask, event, "bring", "")),
+        (_both(event.photos), aspect_line(ask, event, "photos", "")),
+        (_both(event.how_to_join), aspect_line(ask, event, "register", "")),
+        (_both(event.price), aspect_line(ask, event, "price", "")),
+        *(
+            (
+                " ".join([*note.questions.zh, *note.questions.ko, _both(note.answer)]),
+                note.answer.get(lang),
+            )
+            for note in event.notes
+        ),
+        (_both(event.description), event.description.get(lang)),
+    ]
+    return [(fold(text), line) for text, line in fields if text.strip() and line]
+
+
+def covering_line(ask: Ask, event: Event, words: Sequence[str]) -> str | None:
+    """The line of the item's text that mentions most of the asked words, if any does."""
+    best, best_count = None, 0
+    for source, line in _texts(ask, event):
+        count = sum(mentions(source, w) for w in words)
+        if count > best_count:
+            best, best_count = line, count
+    return best
+
+
+def detail_lines(ask: Ask, event: Event, when: str) -> tuple[list[str], list[str], bool]:
+    """(lines answering the asked details, essential lines, whether every aspect was answered)."""
+    aspects = [a for a in ask.question.aspects if a in EVENT_ASPECTS]
+    lead: list[str] = []
+    note = fitting_note(ask, [event])
+    if note:
+        lead.append(note)
+    answered_all = True
+    for aspect in aspects:
+        line = aspect_line(ask, event, aspect, when)
+        if line is None:
+            answered_all = answered_all and aspect == "hours"  # the times answer it
+        elif line not in lead:
+            lead.append(line)
+    said = fold(" ".join(lead))
+    names = [fold(n) for n in event.names()]
+    # Words of the item's own names ("축제" of "음식축제") say nothing about a detail.
+    words = [
+        w for w in ask.question.asked if not mentions(said, w) and not any(w in n for n in names)
+    ]
+    people = "people" in aspects  # its texts name no one: do not pass them off as an answer
+    covering = covering_line(ask, event, words) if words and not people else None
+    if covering and covering not in lead:
+        lead.append(covering)
+    if {"register", "price", "eligibility"} & set(aspects) and event.registration_url:
+        lead.append(ask.say("utter_piece_link", url=event.registration_url))
+    essentials = [aspect_line(ask, event, "when", when) or ""]
+    if "where" not in aspects:
+        place = venue_name(ask.content, event.venue, ask.lang)
+        essentials.append(ask.say("utter_piece_venue", venue=place))
+    if not aspects and not lead:
+        essentials += [
+            aspect_line(ask, event, "price", when) or "",
+            aspect_line(ask, event, "register", when) or "",
+        ]
+        if event.registration_url:
+            essentials.append(ask.say("utter_piece_link", url=event.registration_url))
+    # The description often holds the asked detail in passing ("tasting from 18:00");
+    # it comes last and is the first line left out when the screen is full.
+    essentials.append(event.description.get(ask.lang))
+    return lead, [line for line in essentials if line not in lead], answered_all

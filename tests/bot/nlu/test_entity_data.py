@@ -31,9 +31,7 @@ def _lines(block: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "ko"])
 def test_the_aspect_lookup_lists_every_synonym_longest_first(lang: str) -> None:
     entries = _entries(lang)
-    synonyms = {
-        e["synonym"]: _lines(e["examples"]) for e in entries if e.get("synonym") in ASPECTS
-    }
+    synonyms = {e["synonym"]: _lines(e["examples"]) for e in entries if e.get("synonym") in ASPECTS}
     assert set(synonyms) == ASPECTS
     (lookup,) = [_lines(e["examples"]) for e in entries if e.get("lookup") == "aspect"]
     assert sorted(lookup) == sorted({w for words in synonyms.values() for w in words})

@@ -41,17 +41,21 @@ def asked_words(message: Mapping[str, Any], names: Iterable[str] = ()) -> tuple[
         folded = fold(str(word))
         if any(folded in k or k in folded for k in known if k):
             continue
-        # An entity inside a longer word leaves the rest of it asked: in "座位图"
-        # the seats are an aspect, the map is still a word to look for.
-        for span in sorted((s for s in spans if s), key=len, reverse=True):
-            if folded in span:
-                folded = ""
-            folded = folded.replace(span, "")
         folded = _trimmed(folded)
-        if not folded or folded in generic_words() or is_function_word(folded) or folded in words:
+        rest = folded
+        # An entity inside a longer word leaves the word asked when the rest of it
+        # means something: "座位图" is a seat map, not the seats (an aspect), while
+        # "时间表" is only the time.
+        for span in sorted((s for s in spans if s), key=len, reverse=True):
+            rest = "" if rest in span else rest.replace(span, "")
+        if not _means_something(rest) or folded in words:
             continue
         words.append(folded)
     return tuple(words)
+
+
+def _means_something(word: str) -> bool:
+    return bool(word) and word not in generic_words() and not is_function_word(word)
 
 
 def _trimmed(word: str) -> str:

@@ -114,6 +114,8 @@ def stage_understanding(settings: BenchSettings, figures: dict[str, Any]) -> Non
         f"ours={models / 'ours.tar.gz'}",
         "--model",
         f"stock={models / 'stock.tar.gz'}",
+        "--conversations",
+        "ours",
         "--folds",
         str(settings.cv_folds),
         "--fraction",

@@ -226,6 +226,23 @@ def machine_table(machine: dict[str, Any]) -> str:
     return table(("", ""), [(label, str(machine.get(key, "–"))) for key, label in keys])
 
 
+def conversation_section(figures: dict[str, Any]) -> list[str]:
+    """The visitor conversation set's fully-right rates, tuned and untouched parts."""
+    table = dig(figures, "understanding", "conversations", "table")
+    if not table:
+        return []
+    return [
+        "## Answers: the visitor conversation set",
+        "",
+        "Conversations written as visitors type (tests/conversations), played through our "
+        "model and actions with each conversation's clock; a conversation counts when every "
+        "turn is fully right. The untouched part is never tuned on.",
+        "",
+        *table,
+        "",
+    ]
+
+
 def render(figures: dict[str, Any], charts: dict[str, str]) -> str:
     """The whole docs/benchmarks.md."""
     quick = figures.get("mode") == "quick"
@@ -259,6 +276,7 @@ def render(figures: dict[str, Any], charts: dict[str, str]) -> str:
         "Latency rows compare each of our channels with stock Rasa's REST channel at the same "
         "concurrency. Ratio below 1 means ours is smaller (faster, lighter); above 1, larger.",
         "",
+        *conversation_section(figures),
         "## Every load run",
         "",
         latency_table(figures),

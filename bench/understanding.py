@@ -4,7 +4,7 @@ Runs in its own process (it loads TensorFlow models), so the serving figures of
 the orchestrator are not disturbed:
 
     python -m bench.understanding OUT.json --model ours=PATH --model stock=PATH \
-        [--cv ours=CONFIG --folds 5 --fraction 1.0]
+        [--conversations ours] [--cv ours=CONFIG --folds 5 --fraction 1.0]
 
 Scoring reuses ``bot.evaluation.nlu.evaluate_file``; ``confusion`` and ``oos_scores``
 turn its report into a full confusion matrix and out-of-scope figures (pure).
@@ -122,6 +122,32 @@ async def heldout(model: Path) -> dict[str, Any]:
     return results
 
 
+async def conversations(model: Path) -> dict[str, Any]:
+    """Plays the visitor conversation set (tests/conversations) through a model and our actions.
+
+    Returns the Markdown table of fully-right rates by part, language and category,
+    and the rates themselves.
+    """
+    from bot.evaluation.conversations.model import PARTS, load_set
+    from bot.evaluation.conversations.player import play_all
+    from bot.evaluation.conversations.report import render_table, summarize
+    from bot.server.inprocess import load_agent
+
+    agent = await load_agent(model)
+    results = await play_all(agent, load_set(project.ROOT / "tests" / "conversations"))
+    parts = {}
+    for part in PARTS:
+        summary = summarize([r for r in results if r.conversation.part == part])
+        parts[part] = {
+            "overall": summary.overall.rate,
+            "by_language": {k: v.rate for k, v in summary.by_language.items()},
+            "by_category": {k: v.rate for k, v in summary.by_category.items()},
+            "multi_turn": summary.multi_turn.rate,
+            "wrong_topic": summary.wrong_topic,
+        }
+    return {"table": render_table(results), "parts": parts}
+
+
 def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
     return [tuple(v.split("=", 1)) for v in values]  # type: ignore[misc]
 
@@ -135,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--fraction", type=float, default=1.0)
     parser.add_argument("--work", type=Path, default=project.ROOT / "results" / "bench" / "cv")
+    parser.add_argument(
+        "--conversations", help="name of the model to play the visitor conversation set with"
+    )
     args = parser.parse_args(argv)
 
     from bench.crossval import cross_validate
@@ -143,6 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     loop = asyncio.new_event_loop()
     for name, path in _pairs(args.model):
         figures["heldout"][name] = loop.run_until_complete(heldout(Path(path)))
+    models = dict(_pairs(args.model))
+    if args.conversations:
+        figures["conversations"] = loop.run_until_complete(
+            conversations(Path(models[args.conversations]))
+        )
     for name, config in _pairs(args.cv):
         figures["cv"][name] = loop.run_until_complete(
             cross_validate(Path(config), args.folds, args.fraction, args.work / name)

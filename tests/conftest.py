@@ -86,10 +86,14 @@ def agent():
     from bot.settings import get_settings
 
     get_settings.cache_clear()
-    loop = asyncio.new_event_loop()
+    # pytest-asyncio 0.21 closes the policy's current loop before each async test,
+    # and a library may have made this one current: it is closed only at the end.
+    loop = asyncio.SelectorEventLoop()
+    close = loop.close
+    loop.close = lambda: None  # type: ignore[method-assign]
     loaded = loop.run_until_complete(load_agent(MODEL))
     yield loaded, loop
-    loop.close()
+    close()
 
 
 @pytest.fixture

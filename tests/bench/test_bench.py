@@ -36,6 +36,8 @@ from harness.inprocess import serve_channel
 from harness.project import HELDOUT as HELDOUT_FOLDER
 from harness.project import ROOT
 
+TALLY = "| all | 97.0% (97/100) |"
+
 
 def test_latency_summary() -> None:
     summary = latency_summary([float(v) for v in range(1, 101)])
@@ -180,7 +182,10 @@ def test_heldout_scoring_and_report(agent, tmp_path: Path) -> None:
             "ours": {"seconds": 80.0},
             "stock": {"seconds": 90.0, "config": {"epochs": 3}},
         },
-        "understanding": {"heldout": {"ours": heldout, "stock": heldout}},
+        "understanding": {
+            "heldout": {"ours": heldout, "stock": heldout},
+            "conversations": {"table": ["| fully right | tuned |", "| --- | --- |", TALLY]},
+        },
         "serving": {
             "ours": {
                 "latency": {"wechat": {"1": run}},
@@ -196,6 +201,7 @@ def test_heldout_scoring_and_report(agent, tmp_path: Path) -> None:
     assert (
         "Held-out intent accuracy (ko)" in report and "Korean accuracy above stock Rasa" in report
     )
+    assert "## Answers: the visitor conversation set" in report and TALLY in report
     assert (tmp_path / "bench" / "confusion_ours_zh.png").stat().st_size > 1000
     assert (
         json.loads((tmp_path / "bench" / "benchmarks.json").read_text(encoding="utf-8"))["mode"]

@@ -153,3 +153,16 @@ def test_session_start_keeps_the_language_and_forgets_the_subject() -> None:
     _, events = run_action(ActionSessionStart(), tracker)
     assert SlotSet("language", "ko") not in events and SlotSet("language", "zh") in events
     assert not [e for e in events if e.get("name") in (TOPIC, EVENT)]
+
+
+def test_a_question_worded_unlike_any_entry_gets_the_entry_that_talks_about_it(
+    fixed_clock, content
+) -> None:
+    tracker = make_tracker(
+        "路演那个论坛有同传吗", "ask_facilities", language="zh", keywords=["路演", "论坛", "同传"]
+    )
+    messages, _ = run_action(ActionAnswerFaq(), tracker)
+    # "路演" names the innovation forum: the entry leads, the forum's card follows.
+    lines = messages[0]["text"].splitlines()
+    assert lines[0] == content.faq_entry("interpreters").answer.zh
+    assert lines[1] == content.event("forum-innovation").name.zh

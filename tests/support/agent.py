@@ -21,8 +21,12 @@ def make_tracker(
     language: str | None = None,
     metadata: dict[str, Any] | None = None,
     slots: dict[str, Any] | None = None,
+    keywords: Iterable[str] = (),
 ) -> Tracker:
-    """Builds a tracker whose latest message is ``text`` with the given parse and slots."""
+    """Builds a tracker whose latest message is ``text`` with the given parse and slots.
+
+    ``keywords`` are the content words the tokenizer would give (actions.coverage).
+    """
     return Tracker(
         sender_id="test",
         slots={"language": language, **(slots or {})},
@@ -31,6 +35,7 @@ def make_tracker(
             "intent": {"name": intent, "confidence": 0.9},
             "entities": list(entities),
             "metadata": metadata or {},
+            "keywords": list(keywords),
         },
         events=[],
         paused=False,

@@ -53,6 +53,12 @@ def _fmt(text: str):
         ("28일", "11-28 00", "11-29 00", None),
         ("오전", "11-27 06", "11-27 12", "morning"),
         ("Nov 28", "11-28 00", "11-29 00", None),
+        # Counted from the day talked about (actions.followup); from today here.
+        ("第二天呢", "11-28 00", "11-29 00", None),
+        ("그날 오후", "11-27 12", "11-28 00", "afternoon"),
+        ("다음 날은?", "11-28 00", "11-29 00", None),
+        # The programme's last day (actions.followup); today here.
+        ("마지막 날도요?", "11-27 00", "11-28 00", None),
     ],
 )
 def test_expression_table(text: str, start: str, end: str, part) -> None:
@@ -91,3 +97,15 @@ def test_invalid_date_is_no_expression() -> None:
 def test_naive_now_is_taken_as_shanghai_time() -> None:
     window = resolve_time_expression("今天", datetime(2026, 11, 27, 23, 30))
     assert window is not None and window.start.tzinfo is not None and window.start.day == 27
+
+
+def test_days_counted_from_the_conversation_or_the_event_are_marked() -> None:
+    from bot.nlu.dates import find_time_expression
+
+    next_day = find_time_expression("그 다음 날은요?", datetime(2026, 11, 27, 10))
+    last = find_time_expression("最后一天晚上呢", datetime(2026, 11, 27, 10))
+    upcoming = find_time_expression("다음 회차는요?", datetime(2026, 11, 27, 10))
+    assert next_day is not None and next_day.window.from_context == 1
+    assert last is not None and (last.window.event_day, last.window.part) == ("last", "evening")
+    assert upcoming is not None and upcoming.window.upcoming
+    assert upcoming.window.from_context is None

@@ -70,3 +70,10 @@ def test_traditional_chinese_is_folded_to_simplified(tokenizer) -> None:
     tokens = tokenizer.split_text(text)
     assert "门票" in [t.text for t in tokens]
     assert [(t.start, t.end) for t in tokens][-1][1] == len(text)
+
+
+def test_the_events_own_words_are_keywords(tokenizer) -> None:
+    # Without bot/nlu/domain_words.yml jieba cuts "有同/传" and Kiwi reads "-도록" as an ending.
+    assert "同传" in tokenizer.keywords("路演那个论坛有同传吗")
+    assert "道服" in tokenizer.keywords("体验课要穿道服吗")
+    assert "도록" in tokenizer.keywords("사진전 도록 팔아요?")

@@ -148,6 +148,23 @@ def _unknown_to_items(ask: Ask, events: Sequence[Event]) -> list[str]:
     return unknown_words(asked, event_source(events), names)
 
 
+def _same_kind_then(ask: Ask, selection: Selection) -> tuple[Selection, list[Event]]:
+    """A new day for the item talked about, which is not on then: that day's items of its kind.
+
+    "그 다음 날은요?" after the children's class is the next day's taekwondo.
+    Only for a follow-up: an item named in the message is answered about itself.
+    """
+    q, window = ask.question, selection.window
+    if window is None or window.upcoming or q.events or q.activities or not selection.events:
+        return selection, []
+    category = selection.events[0].category
+    then = in_window(ask.content.events_in(category), window)
+    if not then:
+        return selection, []
+    picked = Selection(EventSelector("events", tuple(e.id for e in then)), tuple(then), window)
+    return picked, then
+
+
 def _main(ask: Ask, sessions: Sequence[Event], selection: Selection) -> Event:
     """The session to detail; asked whether it is over, the latest one begun."""
     if "status" in ask.question.aspects and selection.window is None:
@@ -184,6 +201,9 @@ def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -
     unknown = _unknown_to_items(ask, selection.events)
     if unknown and not (fallback and not unknown_words(unknown, fold(fallback))):
         return Answer(compose_no_info(ask).messages, context, answered=False)
+    if not sessions:
+        selection, sessions = _same_kind_then(ask, selection)
+        context = context.moved_to(event=selection.selector)
     prefix: list[str] = []
     if not sessions:
         prefix.append(ask.say("utter_piece_none_then", when=ask.question.typed_when or ""))

@@ -64,11 +64,19 @@ def ranked(ask: Ask, limit: int = SUGGESTIONS) -> list[FaqMatch]:
     )
 
 
-def _knows(ask: Ask, entry: FaqEntry) -> bool:
-    """Whether an entry talks about every word asked, and about the venue named if any."""
+def _knows(ask: Ask, entry: FaqEntry, asked_about: bool = False) -> bool:
+    """Whether an entry talks about every word asked, and about the venue named if any.
+
+    With ``asked_about``, the words must be in the entry's questions (or be related
+    words of theirs), not only somewhere in its answer.
+    """
     source = entry_source(entry)
     if unknown_words(ask.question.asked, source):
         return False  # it asks about something the entry does not talk about
+    if asked_about:
+        questions = fold(" ".join([*entry.questions.zh, *entry.questions.ko]))
+        if unknown_words(ask.question.asked, questions):
+            return False
     venues = [ask.content.venue(v) for v in ask.question.venues]
     # Lockers at the gymnasium: an entry about the expo centre's does not answer.
     return all(v is None or any(fold(n) in source for n in v.names()) for v in venues)
@@ -98,11 +106,15 @@ def confident(ask: Ask) -> FaqEntry | None:
             ),
             None,
         )
-    if best is not None:
-        return best.entry if _knows(ask, best.entry) else None
+    if best is not None and _knows(ask, best.entry):
+        return best.entry
     if not any(len(w) >= 2 for w in ask.question.asked):
         return None
-    return next((m.entry for m in matches if m.score > 0 and _knows(ask, m.entry)), None)
+    # The words must be what the entry is asked about, not met in passing: volunteers
+    # interpret at the help desks, but the entry does not say how to become one.
+    return next(
+        (m.entry for m in matches if m.score > 0 and _knows(ask, m.entry, asked_about=True)), None
+    )
 
 
 def faq_payload(entry: FaqEntry) -> str:

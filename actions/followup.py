@@ -21,13 +21,24 @@ from bot.nlu.dates import PART_HOURS, TZ, TimeWindow
 ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
 
 
+#: Details of a place that a bare follow-up keeps asking ("주말에도 괜찮아요?" after "주차돼요?").
+PLACE_DETAILS = ("parking", "hours")
+
+
 def continue_question(question: Question, context: Context) -> Question:
-    """The same details asked again of a new subject ("西塔呢" after "香格里拉怎么停车")."""
-    if question.aspects or not context.aspects or not ALSO.search(question.text):
+    """The same details asked again of a new subject, or of the same place at another time.
+
+    "西塔呢" after "香格里拉怎么停车" asks about parking at Xita; "주말에도 괜찮아요?"
+    after "주차돼요?" about the museum asks about its parking at the weekend.
+    """
+    if question.aspects or not context.aspects:
         return question
-    if not (question.names_subject or question.venues):
-        return question
-    return replace(question, aspects=context.aspects)
+    if ALSO.search(question.text) and (question.names_subject or question.venues):
+        return replace(question, aspects=context.aspects)
+    same_place = context.topic == "venue" and set(context.aspects) <= set(PLACE_DETAILS)
+    if same_place and question.window and not (question.names_subject or question.asked):
+        return replace(question, aspects=context.aspects)
+    return question
 
 
 def remembered_day(context: Context, content: Content, now: datetime) -> date | None:

@@ -35,6 +35,8 @@ EVENT_ASPECTS = (
 #: What a question may ask of a programme item: its fields, the list of its
 #: sessions, or whether it is over.
 ITEM_ASPECTS = (*EVENT_ASPECTS, "list", "status")
+#: Aspects whose words find a note asked the same way ("몇 시", "多少人").
+ALIKE_ASPECTS = ("when", "hours", "capacity")
 #: How well a question must match one of an item's notes to be answered by it
 #: (``FaqMatch.confidence``; the wrong notes of the tuned conversations scored below 0.16,
 #: the right ones above 0.25).
@@ -65,7 +67,7 @@ def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
         query = query.replace(name, "") if name else query
     if index is None or len(query) < 2:
         return None
-    people = "people" in ask.question.aspects
+    people = [w for a, w in ask.question.aspect_words if a == "people"]
     for match in index.search(query, limit=3):
         note = match.entry
         if match.confidence < NOTE_THRESHOLD:
@@ -73,10 +75,30 @@ def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
         # A note that shares only "有吗"/"있어요" with the question is not its answer.
         if unknown_words(ask.question.asked, entry_source(note)):
             continue
-        asked_so = fold(" ".join([*note.questions.zh, *note.questions.ko]))
-        if people and not any(w in asked_so for w in ask.question.aspect_words):
+        if people and not any(w in _asked_so(note) for w in people):
             continue
         return note.answer.get(ask.lang)
+    return None if people else _note_asked_alike(ask, events)
+
+
+def _asked_so(note: FaqEntry) -> str:
+    """How a note is asked, in both languages, folded."""
+    return fold(" ".join([*note.questions.zh, *note.questions.ko]))
+
+
+def _note_asked_alike(ask: Ask, events: Sequence[Event]) -> str | None:
+    """A note asked with the same words for a time or a number ("김치 체험 몇 시에 해요?").
+
+    The session's times say when the evening starts; a note asked "몇 시" says
+    when the hands-on part is, which is what "몇 시?" of the activity means.
+    """
+    words = [w for a, w in ask.question.aspect_words if a in ALIKE_ASPECTS and len(w) >= 2]
+    if not words:
+        return None
+    for event in events:
+        for note in event.notes:
+            if any(w in fold(" ".join([*note.questions.zh, *note.questions.ko])) for w in words):
+                return note.answer.get(ask.lang)
     return None
 
 

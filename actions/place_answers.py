@@ -21,6 +21,7 @@ from actions.render import map_link, venue_lines
 from actions.screen import fit
 from bot.content.model import Content, Text, Venue
 from bot.nlu.language import fold
+from bot.nlu.lexicon import transport_mode
 
 #: Below this distance, walking is the answer.
 WALKING_KM = 1.2
@@ -89,11 +90,15 @@ def _directions(ask: Ask, venue: Venue, origin: str | None) -> list[str]:
     if route is not None:
         return [ask.say("utter_piece_route", route=route.get(lang))]
     transport = venue.transport
-    return [
-        ask.say("utter_piece_metro", metro=transport.metro.get(lang)),
-        ask.say("utter_piece_taxi", taxi=transport.taxi.get(lang)),
-        ask.say("utter_piece_bus", bus=transport.bus.get(lang)),
-    ]
+    lines = {
+        "metro": ask.say("utter_piece_metro", metro=transport.metro.get(lang)),
+        "taxi": ask.say("utter_piece_taxi", taxi=transport.taxi.get(lang)),
+        "bus": ask.say("utter_piece_bus", bus=transport.bus.get(lang)),
+    }
+    asked = transport_mode(ask.question.text)  # "택시로는요?": the taxi first
+    return (
+        [lines[asked]] + [v for k, v in lines.items() if k != asked] if asked else [*lines.values()]
+    )
 
 
 def _parking(ask: Ask, venue: Venue) -> str | None:

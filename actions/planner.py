@@ -22,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from actions.answering import Answer, Ask
-from actions.coverage import event_source, unknown_words, venue_source
-from actions.event_answers import compose_event, select
+from actions.context import EventSelector
+from actions.coverage import entry_source, event_source, unknown_words, venue_source
+from actions.event_answers import Selection, compose_event, select
 from actions.faq import INTENT_TOPICS, compose_entry, compose_faq, compose_no_info, confident
 from actions.followup import ALSO
 from actions.item_lines import ITEM_ASPECTS, fitting_note
@@ -38,8 +39,8 @@ from actions.place_answers import (
 )
 from actions.question import Question
 from actions.schedule import compose_schedule
-from bot.content.model import Event
-from bot.nlu.language import is_han, is_hangul
+from bot.content.model import Event, FaqEntry, Venue
+from bot.nlu.language import fold, is_han, is_hangul
 
 CATEGORY_OF_INTENT = {
     "ask_food_festival": "food_festival",
@@ -91,9 +92,13 @@ def _event(ask: Ask) -> Answer:
         venue = venue_for(ask)
         if venue is not None:
             return compose_transport(ask, venue) if wants_travel else compose_venue(ask, venue)
-    if q.intent in INTENT_TOPICS and not item_aspects and not q.names_subject:
-        if fitting_note(ask, selection.events) is None:
-            return compose_faq(ask)  # a general question while talking about an item
+    if not q.names_subject:
+        entry = confident(ask) if q.intent in INTENT_TOPICS else None
+        if not item_aspects and q.intent in INTENT_TOPICS:
+            if fitting_note(ask, selection.events) is None:
+                return compose_faq(ask)  # a general question while talking about an item
+        elif entry is not None and _faq_knows_more(ask, entry, selection.events):
+            return compose_entry(ask, entry)  # "기자 등록은 어떻게 해요?" during the media tour
     return compose_event(ask, selection, _faq_line(ask))
 
 
@@ -139,7 +144,7 @@ def _about_the_place(ask: Ask) -> bool:
         return False
     if q.venues:
         return True
-    remembered = context.topic in ("event", "venue", "transport")
+    remembered = context.event is not None or context.venue is not None
     return "parking" in q.aspects and remembered and venue_for(ask) is not None
 
 
@@ -153,6 +158,43 @@ def _about_the_remembered_place(ask: Ask) -> Answer | None:
         return None
     line = covering_venue_line(ask, venue, q.asked)
     return compose_venue(ask, venue, [line] if line else [])
+
+
+def _asked_about(event: Event) -> str:
+    questions = [q for note in event.notes for q in (*note.questions.zh, *note.questions.ko)]
+    return fold(" ".join([*event.names(), *questions]))
+
+
+def _items_that_say(ask: Ask) -> Answer | None:
+    """Nothing named, but one kind of item's texts say what is asked ("할랄 음식 있어요?")."""
+    q = ask.question
+    if q.window or q.names_subject or not any(len(w) >= 2 for w in q.asked):
+        return None
+    if q.intent in _FIXED_REPLIES or ask.context.event is not None:
+        # Cheap cosmetics are not the beauty forum; a prize asked of the Go
+        # invitational is not the gimbap contest's.
+        return None
+    # Asked about, not met in passing: in its names or the questions of its notes.
+    found = {
+        e.category
+        for e in ask.content.events
+        if not unknown_words(q.asked, _asked_about(e), e.names())
+    }
+    if len(found) != 1 or confident(ask) is not None:
+        return None
+    selector = EventSelector("category", (found.pop(),))
+    return compose_event(ask, Selection(selector, selector.resolve(ask.content), None))
+
+
+def _faq_follow_up(ask: Ask) -> Answer | None:
+    """A bare follow-up of an FAQ answer ("末班几点", "周日也有吗") is answered by that entry."""
+    q, context = ask.question, ask.context
+    if context.topic != "faq" or not context.faq or q.names_subject or q.asked or q.origin:
+        return None
+    if q.intent not in (*INTENT_TOPICS, "inform", "nlu_fallback"):
+        return None
+    entry = ask.content.faq_entry(context.faq)
+    return compose_entry(ask, entry) if entry is not None else None
 
 
 def _same_question_elsewhere(ask: Ask) -> Answer | None:
@@ -195,6 +237,26 @@ def _venue(ask: Ask) -> Answer:
     return compose_venue(ask, venue)
 
 
+def _faq_knows_more(ask: Ask, entry: FaqEntry, events: tuple[Event, ...]) -> bool:
+    """Whether an FAQ entry answers what was asked with words the items' texts do not use.
+
+    "기자 등록은 어떻게 해요?" during the media tour is the press accreditation entry
+    (asked about 등록 too); "记者能拍吗" is still the item's photo rules.
+    """
+    names = [n for e in events for n in e.names()]
+    unknown = unknown_words(ask.question.asked, event_source(events), names)
+    if not unknown or unknown_words(unknown, entry_source(entry)):
+        return False
+    asked_so = fold(" ".join([*entry.questions.zh, *entry.questions.ko]))
+    return any(word in asked_so for _, word in ask.question.aspect_words)
+
+
+def _knows_more(ask: Ask, entry_text: str, venue: Venue) -> bool:
+    """Whether an FAQ entry talks about words asked that the venue's texts do not."""
+    unknown = unknown_words(ask.question.asked, venue_source(venue), venue.names())
+    return bool(unknown) and not unknown_words(unknown, fold(entry_text))
+
+
 def _transport(ask: Ask) -> Answer:
     q = ask.question
     venue = venue_for(ask, use_context=not q.location)
@@ -207,9 +269,12 @@ def _transport(ask: Ask) -> Answer:
             return compose_location(ask)
         return choose_venue(ask, "utter_transport_ask_venue")
     named = q.venues or q.events or q.activities
-    if travel_faq and not named and entry is not None:
-        return compose_entry(ask, entry)
-    lead = [entry.answer.get(ask.lang)] if travel_faq and entry is not None else []
+    if entry is not None and travel_faq and not named:
+        # "有免费接驳车吗" is the shuttle entry; "택시로는요?" after the way to the
+        # expo centre is still the way there, by taxi.
+        if ask.context.venue is None or _knows_more(ask, entry_source(entry), venue):
+            return compose_entry(ask, entry)
+    lead = [entry.answer.get(ask.lang)] if travel_faq and entry is not None and named else []
     return compose_transport(ask, venue, lead)
 
 
@@ -218,8 +283,12 @@ def _looks_like_a_question(text: str) -> bool:
 
 
 def _fallback(ask: Ask) -> Answer:
-    """The NLU was unsure: a follow-up, the FAQ, or "I don't know"."""
+    """The NLU was unsure, or heard "no" or "out of scope": a follow-up, the FAQ, a fixed reply."""
     q, topic = ask.question, ask.context.topic
+    said = _FIXED_REPLIES.get(q.intent)
+    if said is not None:
+        # Reached when the message asks nothing of the subject talked about.
+        return Answer([{"response": said}], ask.context)
     if q.venues:
         return _venue(ask)
     if topic in _COMPOSERS and (q.window or q.origin):
@@ -230,6 +299,13 @@ def _fallback(ask: Ask) -> Answer:
     entry = confident(ask)
     return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
 
+
+#: Intents the fallback answers with a fixed reply when nothing else fits.
+_FIXED_REPLIES = {
+    "deny": "utter_deny",
+    "out_of_scope": "utter_out_of_scope",
+    "bot_challenge": "utter_iamabot",
+}
 
 _COMPOSERS: dict[str, Callable[[Ask], Answer]] = {
     "schedule": _schedule,
@@ -254,7 +330,7 @@ def plan(ask: Ask, asked: str) -> Answer:
         return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
     if asked == "location":
         return compose_location(ask)
-    again = _same_question_elsewhere(ask)
+    again = _same_question_elsewhere(ask) or _faq_follow_up(ask)
     if again is not None:
         return again
     if asked in ("faq", "fallback", "venue", "transport"):
@@ -265,6 +341,10 @@ def plan(ask: Ask, asked: str) -> Answer:
         return _event(ask)
     if asked in ("faq", "schedule", "overview", "fallback", "transport") and _about_the_place(ask):
         return _venue(ask)
+    if asked in ("schedule", "fallback", "overview", "faq"):
+        said = _items_that_say(ask)
+        if said is not None:
+            return said
     if asked == "overview" and "list" in ask.question.aspects:
         return compose_schedule(ask)  # "코리아위크 전체 프로그램 뭐뭐 있어?"
     return _COMPOSERS.get(asked, _fallback)(ask)

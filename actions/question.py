@@ -43,7 +43,8 @@ class Question:
         faq_id: The FAQ entry a tapped suggestion asks for.
         asked: Its content words other than names, entities and generic words
             (actions.coverage): what an answer must know about.
-        aspect_words: The words that asked the aspects, folded ("是谁", "누가 나와").
+        aspect_words: Each aspect with the words that asked it, folded
+            (("people", "是谁"), ("when", "몇시")).
     """
 
     text: str
@@ -58,7 +59,7 @@ class Question:
     location: tuple[float, float] | None = None
     faq_id: str | None = None
     asked: tuple[str, ...] = ()
-    aspect_words: tuple[str, ...] = ()
+    aspect_words: tuple[tuple[str, str], ...] = ()
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -83,6 +84,12 @@ def _values(entities: Sequence[Mapping[str, Any]], name: str) -> tuple[str, ...]
         if item.get("entity") == name and isinstance(value, str) and value not in found:
             found.append(value)
     return tuple(found)
+
+
+def _aspects(entities: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The aspects asked; a price asked with parking is the car park's ("주차 무료예요?")."""
+    aspects = _values(entities, "aspect")
+    return tuple(a for a in aspects if a != "price") if "parking" in aspects else aspects
 
 
 def _starts_from(text: str, start: int, end: int) -> bool:
@@ -212,21 +219,27 @@ def read_question(message: Mapping[str, Any], content: Content, now: datetime) -
             break
     venues, origin = _venues_and_origin(text, entities, named, content)
     faq_ids = _values(entities, "faq_id")
+    intent = (message.get("intent") or {}).get("name") or ""
+    asked = asked_words({**message, "entities": entities}, [item.surface for item in named])
+    events = [i for item in named if item.kind == "event" for i in item.ids]
+    if not events and not _values(entities, "activity") and intent != "out_of_scope":
+        # A word of one item's name names it: "不是这个，我说的是决赛", "汽车那个呢".
+        events = [i for word in asked for i in gazetteer(content).events_by_part(word)]
     return Question(
         text=text,
-        intent=((message.get("intent") or {}).get("name") or ""),
-        aspects=_values(entities, "aspect"),
+        intent=intent,
+        aspects=_aspects(entities),
         window=when.window if when else None,
         typed_when=when.text if when else None,
         activities=_values(entities, "activity"),
-        events=tuple(dict.fromkeys(i for item in named if item.kind == "event" for i in item.ids)),
+        events=tuple(dict.fromkeys(events)),
         venues=tuple(venues),
         origin=origin,
         location=_shared_point(message),
         faq_id=faq_ids[0] if faq_ids else None,
-        asked=asked_words({**message, "entities": entities}, [item.surface for item in named]),
+        asked=asked,
         aspect_words=tuple(
-            fold(text[int(e.get("start", 0)) : int(e.get("end", 0))])
+            (str(e.get("value")), fold(text[int(e.get("start", 0)) : int(e.get("end", 0))]))
             for e in entities
             if e.get("entity") == "aspect"
         ),

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from actions.answering import Answer, Ask
+from actions.context import EventSelector
 from actions.listing import Item, event_list, group_items, item_when, paginate
 from actions.render import format_date_range, format_day
 from bot.content.model import Event
@@ -101,7 +102,8 @@ def compose_schedule(ask: Ask) -> Answer:
     window = ask.question.window
     overview = ask.content.overview
     dates = format_date_range(overview.start, overview.end, ask.lang)
-    context = ask.context.moved_to(topic="schedule", window=window)
+    # A list is about its time, not about an item talked about before it.
+    context = ask.context.moved_to(topic="schedule", window=window, event=None)
     if window is None:
         if ask.now.date() > overview.end:
             return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
@@ -140,4 +142,8 @@ def compose_schedule(ask: Ask) -> Answer:
         )
         size = LIST_PAGE
     message, rest = _listing(ask, "utter_schedule_day", lines, size, when=label)
+    items = group_items(events)
+    if len(items) == 1:
+        # One item on the list: "几点结束" next asks about it.
+        context = context.moved_to(event=EventSelector("events", tuple(e.id for e in events)))
     return Answer([message], context, more=rest)

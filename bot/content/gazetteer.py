@@ -56,6 +56,10 @@ class Gazetteer:
             add("venue", venue.id, venue.names())
         for hotel in content.hotels:
             add("hotel", hotel.id, hotel.names())
+        self._event_names = {
+            event.id: [fold(name) for name in event.names()] for event in content.events
+        }
+        self._series = {event.id: fold(event.name.zh) for event in content.events}
         # Longest first: "西塔美食节" wins over "西塔" inside it.
         self._names = sorted(
             ((folded, kind, tuple(ids)) for (kind, folded), ids in names.items()),
@@ -82,6 +86,18 @@ class Gazetteer:
                     break
                 start = folded.find(name, start + 1)
         return found
+
+    def events_by_part(self, word: str) -> tuple[str, ...]:
+        """The one programme item a word of its names points to ("决赛", "汽车"), if only one.
+
+        A word found in the names of several items ("论坛", "西塔") names none; the
+        days of one daily item (the exhibition) count as one.
+        """
+        folded = fold(word)
+        if len(folded) < MIN_NAME_LENGTH:
+            return ()
+        found = [i for i, names in self._event_names.items() if any(folded in n for n in names)]
+        return tuple(found) if len({self._series[i] for i in found}) == 1 else ()
 
     def ids(self, text: str, kind: str) -> list[str]:
         """The ids of one kind a message names, in the order of ``find``, without repeats."""

@@ -47,9 +47,10 @@ def is_han(char: str) -> bool:
 def detect_language(text: str) -> str | None:
     """Detects whether a message is Chinese or Korean from its script.
 
-    The script with more characters wins. On a tie the script of the last such
-    character decides, because both languages end a sentence with their own
-    grammar ("태권도在哪里" is Chinese, "西塔어디" is Korean).
+    A message in both scripts is in the language of its last run of two or more
+    Han or Hangul characters: the question's grammar ends it, the names come
+    before ("떡메치기 是哪天" is Chinese, "西塔 어디예요" is Korean). Otherwise the
+    script with more characters wins, and on a tie the last such character.
 
     Args:
         text: The message as typed.
@@ -59,13 +60,21 @@ def detect_language(text: str) -> str | None:
     """
     hangul = han = 0
     last: str | None = None
+    runs: list[tuple[str, int]] = []  # (language, length) of each run of one script
     for char in unicodedata.normalize("NFC", text or ""):
-        if is_hangul(char):
-            hangul += 1
-            last = KO
-        elif is_han(char):
-            han += 1
-            last = ZH
+        script = KO if is_hangul(char) else ZH if is_han(char) else None
+        if script is None:
+            continue
+        hangul, han = hangul + (script == KO), han + (script == ZH)
+        if runs and runs[-1][0] == script and last == script:
+            runs[-1] = (script, runs[-1][1] + 1)
+        else:
+            runs.append((script, 1))
+        last = script
+    if hangul and han:
+        final = next((lang for lang, size in reversed(runs) if size >= 2), None)
+        if final is not None:
+            return final
     if hangul == han:
         return last
     return KO if hangul > han else ZH

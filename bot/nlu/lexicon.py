@@ -41,3 +41,15 @@ def _related() -> dict[str, tuple[str, ...]]:
 def related_words(word: str) -> tuple[str, ...]:
     """The (folded) words the content may use for a (folded) word the visitor used."""
     return _related().get(word, ())
+
+
+@lru_cache(maxsize=1)
+def _modes() -> dict[str, tuple[str, ...]]:
+    table = _lexicon().get("transport_modes") or {}
+    return {mode: tuple(fold(str(w)) for w in words) for mode, words in table.items()}
+
+
+def transport_mode(text: str) -> str | None:
+    """The way of getting there a message names ("metro", "taxi", "bus"), if one."""
+    folded = fold(text)
+    return next((m for m, words in _modes().items() if any(w in folded for w in words)), None)

@@ -159,7 +159,11 @@ def test_a_question_worded_unlike_any_entry_gets_the_entry_that_talks_about_it(
     fixed_clock, content
 ) -> None:
     tracker = make_tracker(
-        "路演那个论坛有同传吗", "ask_facilities", language="zh", keywords=["路演", "论坛", "同传"]
+        "路演那个论坛有同传吗",
+        "ask_forums",
+        [entity("activity", "forum", 4, 6)],
+        language="zh",
+        keywords=["路演", "论坛", "同传"],
     )
     messages, _ = run_action(ActionAnswerFaq(), tracker)
     # "路演" names the innovation forum: the entry leads, the forum's card follows.

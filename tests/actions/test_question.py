@@ -54,4 +54,4 @@ def test_a_venue_inside_a_hotels_name_is_where_the_visitor_starts(content) -> No
 
 def test_the_words_that_asked_an_aspect_are_kept(content) -> None:
     question = _read(content, "嘉宾是谁", entity("aspect", "people", 0, 4))
-    assert question.aspect_words == ("嘉宾是谁",)
+    assert question.aspect_words == (("people", "嘉宾是谁"),)

@@ -19,6 +19,8 @@ from bot.nlu.language import detect_language, normalize_language_code
         ("西塔어디", "ko"),
         ("wifi密码多少", "zh"),
         ("K-pop 공연 있어요?", "ko"),
+        ("떡메치기 是哪天", "zh"),  # the name first, the question's grammar last
+        ("시타 코리아타운 美食节几点开始", "zh"),
     ],
 )
 def test_detects_chinese_and_korean(text: str, expected: str) -> None:

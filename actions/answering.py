@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import reply_language
 from actions.content import get_content
 from actions.context import MORE, Context
-from actions.followup import continue_day, continue_question, remembered_day
+from actions.followup import continue_day, continue_question, name_by_part, remembered_day
 from actions.phrases import Phrases
 from actions.question import Question, read_question
 from actions.unanswered import note_unanswered
@@ -79,7 +79,7 @@ def build_ask(tracker: Tracker, domain: Mapping[str, Any]) -> Ask:
     content = get_content()
     now = settings.current_time()
     context = Context.from_slots(tracker.current_slot_values())
-    question = read_question(tracker.latest_message, content, now)
+    question = name_by_part(read_question(tracker.latest_message, content, now), context, content)
     event_days = (content.overview.start, content.overview.end)
     question = continue_day(question, context, remembered_day(context, content, now), event_days)
     return Ask(

@@ -23,7 +23,7 @@ from actions.faq import compose_no_info
 from actions.item_lines import EVENT_ASPECTS, detail_lines, fitting_note
 from actions.listing import event_list, group_items, item_line, item_when, paginate
 from actions.screen import fit
-from bot.content.model import CATEGORIES, Event
+from bot.content.model import CATEGORIES, Event, FaqEntry
 from bot.nlu.dates import TimeWindow
 from bot.nlu.language import fold
 
@@ -54,21 +54,26 @@ def selector_for(ask: Ask, category: str | None) -> EventSelector | None:
     return ask.context.event
 
 
-def narrowed(ask: Ask, selector: EventSelector) -> EventSelector:
+def narrowed(ask: Ask, selector: EventSelector, window: TimeWindow | None = None) -> EventSelector:
     """Narrows a category or activity to the items whose names hold a word of the question.
 
     "孩子想学跆拳道，有体验课吗" names taekwondo (the activity) and 体验课, a word of
     one session's name: the children's trial class is meant, not every session.
+    Within a time window, only that time's sessions are looked at: "가족 체험" on
+    the evening of the kimchi night is its family session, not another night's.
     """
-    if selector.kind == "events" or not ask.question.asked:
+    # Items named in the message stay as named; the sessions talked about may be
+    # narrowed ("결선도 시식돼요?" after the gimbap heats and final).
+    if (selector.kind == "events" and ask.question.events) or not ask.question.asked:
         return selector
-    events = selector.resolve(ask.content)
+    every = selector.resolve(ask.content)
+    events = in_window(every, window) if window is not None else list(every)
     named = [
         e
-        for e in events
+        for e in events or every
         if any(word in fold(name) for word in ask.question.asked for name in e.names())
     ]
-    if named and len(named) < len(events):
+    if named and len(named) < len(every):
         return EventSelector("events", tuple(e.id for e in named))
     return selector
 
@@ -78,9 +83,9 @@ def select(ask: Ask, category: str | None) -> Selection | None:
     selector = selector_for(ask, category)
     if selector is None:
         return None
-    selector = narrowed(ask, selector)
     same_subject = selector == ask.context.event
     window = ask.question.window or (ask.context.window if same_subject else None)
+    selector = narrowed(ask, selector, window)
     return Selection(selector, selector.resolve(ask.content), window)
 
 
@@ -183,20 +188,22 @@ def _next_line(ask: Ask, main: Event, selection: Selection) -> list[str]:
     return [ask.say("utter_piece_next", item=line)]
 
 
-def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -> Answer:
+def compose_event(ask: Ask, selection: Selection, entry: FaqEntry | None = None) -> Answer:
     """Answers about the selected items.
 
     Args:
         ask: The question and its context.
         selection: The items and the window.
-        fallback: An answer line (e.g. from the FAQ) for what the item's own texts
-            do not say.
+        entry: An FAQ entry for what the item's own texts do not say; when its
+            answer is used, the conversation remembers it ("수신기는 어디서 받아요?"
+            after the interpreting answer is asked of that entry).
     """
+    fallback = entry.answer.get(ask.lang) if entry is not None else None
     sessions = in_window(selection.events, selection.window)
     context = ask.context.moved_to(topic="event", event=selection.selector, window=selection.window)
     if not selection.events:
         return unknown_item(ask)
-    if "list" in ask.question.aspects:
+    if "list" in ask.question.aspects and "people" not in ask.question.aspects:
         return compose_list(ask, sessions or list(selection.events), context)
     unknown = _unknown_to_items(ask, selection.events)
     if unknown and not (fallback and not unknown_words(unknown, fold(fallback))):
@@ -219,6 +226,7 @@ def compose_event(ask: Ask, selection: Selection, fallback: str | None = None) -
     if fallback and (unknown or not answered_all):
         # What only the FAQ knows leads; an aspect the item lacks follows its fields.
         lead = [fallback, *lead] if unknown else [*lead, fallback]
+        context = context.moved_to(faq=entry.id if entry is not None else None)
     elif not lead and any(a in EVENT_ASPECTS for a in ask.question.aspects):
         # Asked who speaks or what to bring, and the item does not say.
         return Answer(compose_no_info(ask).messages, context, answered=False)

@@ -85,36 +85,38 @@ def _knows(ask: Ask, entry: FaqEntry, asked_about: bool = False) -> bool:
 def confident(ask: Ask) -> FaqEntry | None:
     """The entry that answers the question, if one fits well enough and knows what was asked.
 
-    A follow-up of the last FAQ answer ("那能刷visa吗" after the payment answer) may
-    be answered by that entry with a lower score, when it is among the two nearest.
-    A question worded unlike any entry ("路演那个论坛有同传吗") is answered by the
-    nearest entry that talks about every word it asks ("同声传译").
+    In order: the nearest entry when it is near enough; an entry asked about every
+    content word of the question ("路演那个论坛有同传吗" → interpreting,
+    "프레스센터 어디예요?" → the press centre, even right after the accreditation
+    answer); the entry just answered, for a follow-up of its own ("那能刷visa吗"
+    after payment, "수신기는 어디서 받아요?" after interpreting). An entry that only
+    meets a word in passing does not answer: volunteers interpret at the help
+    desks, but that entry does not say how to become one.
     """
     if ask.question.faq_id:
         return ask.content.faq_entry(ask.question.faq_id)
     matches = ranked(ask, limit=KEYWORD_CANDIDATES)
     if not matches:
         return None
-    best: FaqMatch | None = matches[0]
-    if best is not None and best.confidence < FALLBACK_MATCH_THRESHOLD:
-        remembered = ask.context.faq
-        best = next(
-            (
-                m
-                for m in matches[:2]
-                if m.entry.id == remembered and m.score >= REMEMBERED_MIN_SCORE
-            ),
-            None,
-        )
-    if best is not None and _knows(ask, best.entry):
+    best = matches[0]
+    if best.confidence >= FALLBACK_MATCH_THRESHOLD and _knows(ask, best.entry):
         return best.entry
-    if not any(len(w) >= 2 for w in ask.question.asked):
+    if any(len(w) >= 2 for w in ask.question.asked):
+        # Retrieval compares characters, so an English word ("shuttle") scores
+        # nothing against Chinese and Korean questions: every entry is looked at then.
+        latin = any(w.isascii() for w in ask.question.asked)
+        nearest = [m.entry for m in ranked(ask, limit=len(ask.content.faq))] if latin else []
+        nearest = nearest or [m.entry for m in matches if m.score > 0]
+        if latin:
+            nearest += [e for e in ask.content.faq if e not in nearest]
+        asked_about = next((e for e in nearest if _knows(ask, e, asked_about=True)), None)
+        if asked_about is not None:
+            return asked_about
+    last = ask.content.faq_entry(ask.context.faq) if ask.context.faq else None
+    if last is None or not _knows(ask, last):
         return None
-    # The words must be what the entry is asked about, not met in passing: volunteers
-    # interpret at the help desks, but the entry does not say how to become one.
-    return next(
-        (m.entry for m in matches if m.score > 0 and _knows(ask, m.entry, asked_about=True)), None
-    )
+    near = any(m.entry.id == last.id and m.score >= REMEMBERED_MIN_SCORE for m in matches[:2])
+    return last if near or any(len(w) >= 2 for w in ask.question.asked) else None
 
 
 def faq_payload(entry: FaqEntry) -> str:

@@ -13,7 +13,9 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from actions.context import Context
+from actions.coverage import event_source, unknown_words
 from actions.question import Question
+from bot.content.gazetteer import gazetteer
 from bot.content.model import Content
 from bot.nlu.dates import PART_HOURS, TZ, TimeWindow
 
@@ -39,6 +41,24 @@ def continue_question(question: Question, context: Context) -> Question:
     if same_place and question.window and not (question.names_subject or question.asked):
         return replace(question, aspects=context.aspects)
     return question
+
+
+def name_by_part(question: Question, context: Context, content: Content) -> Question:
+    """A word of one item's name names it: "不是这个，我说的是决赛", "汽车那个呢".
+
+    Not when nothing else is named and the item talked about already says the
+    word ("라이브 있어요?" of the opening ceremony's live stream), nor for what the
+    NLU found out of scope (cheap cosmetics are not the beauty forum).
+    """
+    if question.events or question.activities or question.intent == "out_of_scope":
+        return question
+    if context.event is not None:
+        events = context.event.resolve(content)
+        names = [n for e in events for n in e.names()]
+        if not unknown_words(question.asked, event_source(events), names):
+            return question
+    found = [i for word in question.asked for i in gazetteer(content).events_by_part(word)]
+    return replace(question, events=tuple(dict.fromkeys(found))) if found else question
 
 
 def remembered_day(context: Context, content: Content, now: datetime) -> date | None:

@@ -8,14 +8,16 @@ its texts mentions those words. Pure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from actions.answering import Ask
 from actions.coverage import entry_source, mentions, unknown_words
 from actions.render import format_clock, venue_name
-from bot.content.model import Event, FaqEntry, Text
+from bot.content.model import Event, FaqEntry, Note, Text
 from bot.content.retrieval import FaqIndex
 from bot.nlu.language import fold
+from bot.nlu.lexicon import is_function_word, without_interrogatives
 
 #: Aspects answered from an event's own fields, in the order they lead an answer.
 EVENT_ASPECTS = (
@@ -62,13 +64,19 @@ def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
     asked the same way answers: the scoring rules mention the judges too.
     """
     index = _note_index(events)
-    query = fold(ask.question.text)
+    if index is None:
+        return None
+    whole = fold(ask.question.text)
+    query = whole
     for name in sorted({fold(n) for e in events for n in e.names()}, key=len, reverse=True):
         query = query.replace(name, "") if name else query
-    if index is None or len(query) < 2:
-        return None
     people = [w for a, w in ask.question.aspect_words if a == "people"]
-    for match in index.search(query, limit=3):
+    # An item named by the very word its note is about ("피칭도 할 수 있어요?" names
+    # the forum by its pitching): then the whole message is matched.
+    matches = index.search(query, limit=3) if len(query) >= 2 else []
+    if not matches or matches[0].confidence < NOTE_THRESHOLD:
+        matches = index.search(whole, limit=3)
+    for match in matches:
         note = match.entry
         if match.confidence < NOTE_THRESHOLD:
             break
@@ -81,7 +89,7 @@ def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
     return None if people else _note_asked_alike(ask, events)
 
 
-def _asked_so(note: FaqEntry) -> str:
+def _asked_so(note: FaqEntry | Note) -> str:
     """How a note is asked, in both languages, folded."""
     return fold(" ".join([*note.questions.zh, *note.questions.ko]))
 
@@ -92,12 +100,28 @@ def _note_asked_alike(ask: Ask, events: Sequence[Event]) -> str | None:
     The session's times say when the evening starts; a note asked "몇 시" says
     when the hands-on part is, which is what "몇 시?" of the activity means.
     """
-    words = [w for a, w in ask.question.aspect_words if a in ALIKE_ASPECTS and len(w) >= 2]
-    if not words:
-        return None
+    # "몇시부터" finds a note asked "몇 시예요": aspect phrases share their head.
+    words = [
+        w[:size]
+        for a, w in ask.question.aspect_words
+        if a in ALIKE_ASPECTS
+        for size in range(len(w), 1, -1)
+        if not is_function_word(w[:size])  # "什么" of "什么时候" asks nothing
+    ]
     for event in events:
         for note in event.notes:
-            if any(w in fold(" ".join([*note.questions.zh, *note.questions.ko])) for w in words):
+            if any(w in _asked_so(note) for w in words):
+                return note.answer.get(ask.lang)
+    return _note_counting(ask, events)
+
+
+def _note_counting(ask: Ask, events: Sequence[Event]) -> str | None:
+    """A note that answers a number asked for ("한 번에 몇 명이에요?" → "회차당 30명")."""
+    units = [without_interrogatives(w) for a, w in ask.question.aspect_words if a == "capacity"]
+    patterns = [re.compile(rf"\d+\s*{re.escape(u)}") for u in units if u]
+    for event in events:
+        for note in event.notes:
+            if any(p.search(fold(f"{note.answer.zh} {note.answer.ko}")) for p in patterns):
                 return note.answer.get(ask.lang)
     return None
 

@@ -62,11 +62,6 @@ PLACE_MEANINGS = {
 QUESTION_LETTERS = 3
 
 
-def _faq_line(ask: Ask) -> str | None:
-    entry = confident(ask)
-    return entry.answer.get(ask.lang) if entry is not None else None
-
-
 def _as_item_question(q: Question) -> Question:
     """Opening hours asked of an item, not of a named place, are the item's times.
 
@@ -94,12 +89,18 @@ def _event(ask: Ask) -> Answer:
             return compose_transport(ask, venue) if wants_travel else compose_venue(ask, venue)
     if not q.names_subject:
         entry = confident(ask) if q.intent in INTENT_TOPICS else None
-        if not item_aspects and q.intent in INTENT_TOPICS:
-            if fitting_note(ask, selection.events) is None:
-                return compose_faq(ask)  # a general question while talking about an item
+        if (
+            not item_aspects
+            and q.intent in INTENT_TOPICS
+            and fitting_note(ask, selection.events) is None
+        ):
+            # A general question while talking about an item is the FAQ's, unless
+            # only the item's texts know its words ("有讲解吗" at the exhibition).
+            if entry is not None or not _covers(ask, selection.events):
+                return compose_faq(ask)
         elif entry is not None and _faq_knows_more(ask, entry, selection.events):
             return compose_entry(ask, entry)  # "기자 등록은 어떻게 해요?" during the media tour
-    return compose_event(ask, selection, _faq_line(ask))
+    return compose_event(ask, selection, confident(ask))
 
 
 def _covers(ask: Ask, events: tuple[Event, ...]) -> bool:
@@ -189,12 +190,16 @@ def _items_that_say(ask: Ask) -> Answer | None:
 def _faq_follow_up(ask: Ask) -> Answer | None:
     """A bare follow-up of an FAQ answer ("末班几点", "周日也有吗") is answered by that entry."""
     q, context = ask.question, ask.context
-    if context.topic != "faq" or not context.faq or q.names_subject or q.asked or q.origin:
+    if context.topic != "faq" or not context.faq or q.names_subject or q.origin:
         return None
-    if q.intent not in (*INTENT_TOPICS, "inform", "nlu_fallback"):
+    if q.intent in _NOT_QUESTIONS:
         return None
     entry = ask.content.faq_entry(context.faq)
-    return compose_entry(ask, entry) if entry is not None else None
+    if entry is None or unknown_words(q.asked, entry_source(entry)):
+        return None
+    if q.asked and confident(ask) != entry:
+        return None  # "프레스센터 어디예요?" after accreditation: the press centre's entry
+    return compose_entry(ask, entry)
 
 
 def _same_question_elsewhere(ask: Ask) -> Answer | None:
@@ -300,6 +305,19 @@ def _fallback(ask: Ask) -> Answer:
     return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
 
 
+#: Intents that ask nothing of the content.
+_NOT_QUESTIONS = (
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "change_language",
+    "human_handoff",
+    "out_of_scope",
+    "show_more",
+)
 #: Intents the fallback answers with a fixed reply when nothing else fits.
 _FIXED_REPLIES = {
     "deny": "utter_deny",

@@ -9,6 +9,7 @@ latest message, the content and the time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,9 @@ from bot.nlu.dates import TimeWindow, find_time_expression
 from bot.nlu.language import fold
 
 _FROM_BEFORE = ("从", "自", "由")
-_FROM_AFTER = ("에서", "부터")
+_ON_THE_WAY = re.compile(
+    r"까지|가[는면려요]|가요|출발|와요|오는|걸려|택시|지하철|버스|^\s*[은는]?요?\s*[?？]?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,16 @@ def _aspects(entities: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
 
 
 def _starts_from(text: str, start: int, end: int) -> bool:
-    """Whether the words around ``text[start:end]`` make it a starting point."""
+    """Whether the words around ``text[start:end]`` make it a starting point.
+
+    Korean 에서 is "from" only on the way somewhere ("시타에서 전시센터까지",
+    "호텔에서 출발"); "시타에서 뭐 해요?" asks what is on at Xita.
+    """
     before = text[:start].rstrip()[-1:]
     after = text[end:].lstrip()
-    return before in _FROM_BEFORE or after.startswith((*_FROM_AFTER, "出发", "出發"))
+    if before in _FROM_BEFORE or after.startswith(("出发", "出發", "부터")):
+        return True
+    return after.startswith("에서") and bool(_ON_THE_WAY.search(after[2:]))
 
 
 def _is_origin(folded_text: str, surface: str) -> bool:
@@ -222,9 +231,6 @@ def read_question(message: Mapping[str, Any], content: Content, now: datetime) -
     intent = (message.get("intent") or {}).get("name") or ""
     asked = asked_words({**message, "entities": entities}, [item.surface for item in named])
     events = [i for item in named if item.kind == "event" for i in item.ids]
-    if not events and not _values(entities, "activity") and intent != "out_of_scope":
-        # A word of one item's name names it: "不是这个，我说的是决赛", "汽车那个呢".
-        events = [i for word in asked for i in gazetteer(content).events_by_part(word)]
     return Question(
         text=text,
         intent=intent,

@@ -16,7 +16,7 @@ from typing import Any
 from actions.answering import Answer, Ask
 from actions.context import EventSelector
 from actions.listing import Item, event_list, group_items, item_when, paginate
-from actions.render import format_date_range, format_day
+from actions.render import format_date_range, format_day, venue_name
 from bot.content.model import Event
 from bot.nlu.dates import TZ, TimeWindow
 from bot.nlu.language import fold
@@ -97,26 +97,41 @@ def _listing(
     return message, page.rest
 
 
+def _place(ask: Ask) -> str | None:
+    """The venue a list is about: named now, or the one the last list was about.
+
+    "今晚西塔有啥活动" lists Xita's; "大后天呢" then lists Xita's of that day.
+    """
+    q, context = ask.question, ask.context
+    if q.venues:
+        return q.venues[0]
+    # A venue left by a list of that place's day; not one of an item answered before.
+    listed = context.topic == "schedule" and context.window is not None
+    return context.venue if listed else None
+
+
 def compose_schedule(ask: Ask) -> Answer:
     """The programme of the asked window, what comes next, or the whole week."""
     window = ask.question.window
     overview = ask.content.overview
     dates = format_date_range(overview.start, overview.end, ask.lang)
-    # A list is about its time, not about an item talked about before it.
-    context = ask.context.moved_to(topic="schedule", window=window, event=None)
+    place = _place(ask) if window is not None else None
+    # A list is about its time (and place), not about an item talked about before it.
+    context = ask.context.moved_to(topic="schedule", window=window, event=None, venue=place)
     if window is None:
         if ask.now.date() > overview.end:
             return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
         lines = agenda_lines(ask, ask.content.events)
         message, rest = _listing(ask, "utter_schedule_overall", lines, dates=dates)
         return Answer([message], context, more=rest)
+    here = [e for e in ask.content.events if place is None or e.venue == place]
     if window.upcoming:
-        running = [e for e in ask.content.events if e.start <= window.start < e.end]
+        running = [e for e in here if e.start <= window.start < e.end]
         if window.running and running:
             lines = event_list(ask.content, running, ask.lang, ask.phrases, ask.now)
             message, rest = _listing(ask, "utter_schedule_now", lines)
             return Answer([message], context, more=rest)
-        events = [e for e in ask.content.events if e.end > window.start]
+        events = [e for e in here if e.end > window.start]
         if not events:
             return Answer([{"response": "utter_schedule_over", "dates": dates}], context)
         lines = event_list(ask.content, events, ask.lang, ask.phrases, ask.now)
@@ -125,6 +140,9 @@ def compose_schedule(ask: Ask) -> Answer:
     window = programme_week(ask, window)
     label = window_label(window, ask.question.typed_when, ask.lang)
     events = list(ask.content.events_between(window.start, window.end))
+    if place is not None:
+        events = [e for e in events if e.venue == place]
+        label = f"{label} · {venue_name(ask.content, place, ask.lang)}"
     if not events:
         start = max(window.start, ask.now.astimezone(TZ))
         later = [e for e in ask.content.events if e.start >= start] or nearest_events(ask, 3)

@@ -53,3 +53,10 @@ def transport_mode(text: str) -> str | None:
     """The way of getting there a message names ("metro", "taxi", "bus"), if one."""
     folded = fold(text)
     return next((m for m, words in _modes().items() if any(w in folded for w in words)), None)
+
+
+def without_interrogatives(word: str) -> str:
+    """A (folded) question phrase without its "how many" words: "몇명" → "명", "多少人" → "人"."""
+    for interrogative in sorted(_lexicon().get("interrogatives") or [], key=len, reverse=True):
+        word = word.replace(fold(str(interrogative)), "")
+    return word

@@ -31,6 +31,7 @@ from bot.content.yamledit import (
     update,
 )
 from console import drafting, forms
+from console.form_errors import duplicate_keys, field_errors
 from console.web import account, audit, flash, lang, need, redirect, render, services
 
 
@@ -130,7 +131,7 @@ async def edit_page(request: Request, section_name: str, record_id: str) -> HTTP
         raise NotFound("no such record") from None
     values = forms.record_values(section, record, root_values(texts, section))
     problems = check_content_texts(texts)
-    errors, loose = forms.field_errors(section, index, problems)
+    errors, loose = field_errors(section, index, problems, values)
     return _form(request, section, record_id, values, errors, loose)
 
 
@@ -153,7 +154,9 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     is_new = record_id == "new"
     if is_new and (section.single or section.fixed_ids):
         raise NotFound("records of this kind cannot be added")
-    values, root = forms.parse_form(section, _posted(request))
+    posted = _posted(request)
+    values, root = forms.parse_form(section, posted)
+    shown = forms.form_values(posted, section)
     stores = services(request)
     draft = drafting.current(stores)
     try:
@@ -168,27 +171,12 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     except RecordNotFound:
         raise NotFound("no such record") from None
     except YamlBroken as error:
-        return _form(
-            request,
-            section,
-            record_id,
-            forms.form_values(_posted(request), section),
-            {},
-            [str(error)],
-            422,
-        )
-    errors, loose = forms.field_errors(section, index, check_content_texts(changed))
+        return _form(request, section, record_id, shown, {}, [str(error)], 422)
+    errors, loose = field_errors(section, index, check_content_texts(changed), shown)
+    for name, messages in duplicate_keys(section, shown).items():
+        errors.setdefault(name, []).extend(messages)
     if errors or loose:
-        shown_id = None if is_new else record_id
-        return _form(
-            request,
-            section,
-            shown_id,
-            forms.form_values(_posted(request), section),
-            errors,
-            loose,
-            422,
-        )
+        return _form(request, section, None if is_new else record_id, shown, errors, loose, 422)
     new_id = str(values.get("id") or record_id)
 
     def apply(texts: Mapping[str, str]) -> dict[str, str]:

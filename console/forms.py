@@ -45,6 +45,7 @@ class Widget:
         dropped: The rows marked to be removed (``<name>.<row>._drop``).
         open_rows: The rows shown unfolded: those with a problem or marked to be removed.
         choices: What a ``choice``/``choices`` field offers.
+        labels: Names shown beside some choices (a venue's name beside its id).
     """
 
     name: str
@@ -56,6 +57,7 @@ class Widget:
     dropped: set[int] = _default(default_factory=set)
     open_rows: set[int] = _default(default_factory=set)
     choices: tuple[str, ...] = ()
+    labels: Mapping[str, str] = _default(default_factory=dict)
 
     def has_errors(self) -> bool:
         """Whether this field, or any field inside it, has a message."""
@@ -243,9 +245,16 @@ def widgets(
     section: Section,
     values: Mapping[str, Any],
     errors: Mapping[str, list[str]],
-    venue_ids: Sequence[str],
+    venue_ids: Sequence[str] | Mapping[str, str],
 ) -> list[Widget]:
-    """The widgets of a record's form, filled with ``values`` and ``errors``."""
+    """The widgets of a record's form, filled with ``values`` and ``errors``.
+
+    Args:
+        section: The kind of record.
+        values: Form values by field name.
+        errors: Messages by field name.
+        venue_ids: The venues a venue field offers: ids, or ids with their names.
+    """
     return _widgets(section.root_fields, values, errors, venue_ids, "") + _widgets(
         section.fields, values, errors, venue_ids, ""
     )
@@ -255,7 +264,7 @@ def _widgets(
     fields: Sequence[Field],
     values: Mapping[str, Any],
     errors: Mapping[str, list[str]],
-    venue_ids: Sequence[str],
+    venue_ids: Sequence[str] | Mapping[str, str],
     prefix: str,
 ) -> list[Widget]:
     result = []
@@ -282,7 +291,10 @@ def _widgets(
             }
         else:
             widget.value = values.get(name, [] if item.kind == "choices" else "")
-        if item.kind in ("choice", "choices"):
-            widget.choices = tuple(venue_ids) if item.choices == VENUES else tuple(item.choices)
+        if item.kind in ("choice", "choices") and item.choices == VENUES:
+            widget.choices = tuple(venue_ids)
+            widget.labels = venue_ids if isinstance(venue_ids, Mapping) else {}
+        elif item.kind in ("choice", "choices"):
+            widget.choices = tuple(item.choices)
         result.append(widget)
     return result

@@ -61,13 +61,13 @@ def _title(record: Any, ui_lang: str) -> str:
     return ""
 
 
-def _venue_ids(texts: Mapping[str, str]) -> list[str]:
+def _venues(texts: Mapping[str, str], ui_lang: str) -> dict[str, str]:
+    """The draft's venue ids and their names in the staff's language (for venue choices)."""
     try:
-        return [
-            str(r.get("id")) for r in records(texts, SECTIONS["venues"]) if isinstance(r, Mapping)
-        ]
+        found = records(texts, SECTIONS["venues"])
     except YamlBroken:
-        return []
+        return {}
+    return {str(r.get("id")): _title(r, ui_lang) for r in found if isinstance(r, Mapping)}
 
 
 async def sections(request: Request, section_name: str = "") -> HTTPResponse:
@@ -109,14 +109,14 @@ def _form(
     loose: list[str],
     status: int = 200,
 ) -> HTTPResponse:
-    texts = drafting.current(services(request)).texts
+    venues = _venues(drafting.current(services(request)).texts, lang(request))
     return render(
         request,
         "record.html",
         status,
         section=section,
         record_id=record_id,
-        widgets=forms.widgets(section, values, errors, _venue_ids(texts)),
+        widgets=forms.widgets(section, values, errors, venues),
         loose=loose,
     )
 

@@ -131,8 +131,10 @@ def test_route_problems_are_shown_in_their_row() -> None:
     assert duplicate_keys(HOTELS, values) == {
         "routes.2.venue": ["'xita' is written twice; keep only one"]
     }
-    routes = next(w for w in widgets(HOTELS, values, errors, ["xita"]) if w.name == "routes")
+    drawn = widgets(HOTELS, values, errors, {"xita": "西塔韩国风情街"})
+    routes = next(w for w in drawn if w.name == "routes")
     assert routes.open_rows == {0, 1} and routes.rows[0][0].choices == ("xita",)
+    assert routes.rows[0][0].labels == {"xita": "西塔韩国风情街"}
 
 
 def test_problems_are_mapped_to_their_fields() -> None:

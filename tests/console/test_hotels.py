@@ -1,0 +1,91 @@
+"""Hotels in the console, over HTTP against a real `python -m console`: add, show, copy, delete.
+
+A hotel's routes are rows of a venue (offered with its name) and directions;
+a venue chosen twice is refused at its row in the staff's language, and a
+refused save leaves the draft as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.fields import SECTIONS
+from bot.content.yamledit import find
+from bot.settings import Settings
+from console.drafting import current
+from console.services import build_services
+from tests.support.console import Browser, ConsoleServer
+
+pytestmark = pytest.mark.slow
+
+HOTEL = {
+    "id": "airport_hotel",
+    "name.zh": "桃仙机场酒店",
+    "name.ko": "타오셴공항 호텔",
+    "aliases.zh": "机场酒店\n機場酒店",
+    "aliases.ko": "공항 호텔",
+    "address.zh": "沈阳市浑南区桃仙机场",
+    "address.ko": "선양시 훈난구 타오셴공항",
+    "location.lat": "41.64",
+    "location.lon": "123.49",
+    "routes.0.venue": "expo_center",
+    "routes.0.directions.zh": "打车约20分钟。",
+    "routes.0.directions.ko": "택시로 약 20분.",
+    "routes.1.venue": "",
+}
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    server = ConsoleServer(tmp_path_factory.mktemp("console")).start()
+    yield server
+    server.stop()
+
+
+def _draft_hotel(console: ConsoleServer, hotel_id: str):  # noqa: ANN202
+    settings = Settings.from_env(console.env)
+    return find(current(build_services(settings)).texts, SECTIONS["hotels"], hotel_id)[1]
+
+
+def test_a_hotel_is_added_shown_copied_and_deleted(console) -> None:
+    browser = Browser(console.url)
+    browser.login("eddie")
+    listing = browser.get("/content/hotels")
+    assert 'id="add-hotels"' in listing.text and "qingnian_street_hotel" in listing.text
+    browser.get("/content/hotels/new")
+    shown = browser.post("/content/hotels/new", HOTEL)
+    assert "已保存到草稿" in shown.text and "expo_center · 沈阳国际展览中心" in shown.text
+    hotel = _draft_hotel(console, "airport_hotel")
+    assert dict(hotel["routes"]) == {
+        "expo_center": {"zh": "打车约20分钟。", "ko": "택시로 약 20분."}
+    }
+    assert list(hotel["aliases"]["zh"]) == ["机场酒店", "機場酒店"]
+    copied = browser.post("/content/hotels/airport_hotel/duplicate", {"new_id": "airport_hotel_2"})
+    assert "复制" in copied.text and 'value="airport_hotel_2"' in copied.text
+    browser.post("/content/hotels/airport_hotel_2/delete", {})
+    assert "airport_hotel_2" not in browser.get("/content/hotels").text
+
+
+def test_a_venue_chosen_twice_is_refused_at_its_row(console) -> None:
+    browser = Browser(console.url)
+    browser.login("eddie")
+    page = browser.get("/content/hotels/qingnian_street_hotel")
+    assert 'id="f-routes-2"' in page.text and "xita · 西塔韩国风情街" in page.text
+    before = _draft_hotel(console, "qingnian_street_hotel")
+    form = {
+        "id": "qingnian_street_hotel",
+        **{f"{key}.{lang}": "青年大街" for key in ("name", "address") for lang in ("zh", "ko")},
+        "location.lat": "41.7925",
+        "location.lon": "123.4335",
+        "routes.0.venue": "xita",
+        "routes.0.directions.zh": "打车。",
+        "routes.0.directions.ko": "택시.",
+        "routes.1.venue": "xita",
+        "routes.1.directions.zh": "步行。",
+        "routes.1.directions.ko": "도보.",
+    }
+    refused = browser.post("/content/hotels/qingnian_street_hotel", form)
+    assert refused.status == 422
+    assert 'id="err-f-routes-1-venue"' in refused.text and "“xita”选了两次" in refused.text
+    assert '<details class="row-item" id="f-routes-1" open>' in refused.text
+    assert _draft_hotel(console, "qingnian_street_hotel") == before

@@ -275,12 +275,14 @@ def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:
     for name, path in (
         ("content", "/content"),
         ("faq", "/content/faq/wifi"),
-        ("event", "/content/events/taekwondo-exchange-1127"),
         ("dashboard", "/dashboard"),
     ):
         browser.get(stack.console + path)
         find(browser, "main h1")
         shot(browser, name, PHONE)
+    browser.get(stack.console + "/content/events/go-invitational")
+    browser.execute_script("document.getElementById('f-notes-1').open = true")
+    shot(browser, "event-notes", PHONE, top="#f-aliases")
     browser.set_window_size(*DESKTOP)
     heaviest = max(weights, key=weights.get)
     kib = weights[heaviest] / 1024

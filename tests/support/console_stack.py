@@ -124,12 +124,14 @@ def find(driver, css: str, timeout: float = 10.0):  # noqa: ANN001, ANN201
     )
 
 
-def shot(driver, name: str, size: tuple[int, int] = DESKTOP) -> None:  # noqa: ANN001
+def shot(driver, name: str, size: tuple[int, int] = DESKTOP, top: str = "") -> None:  # noqa: ANN001
+    """A screenshot into results/console/<name>-<zh|ko>[-phone].png, from ``top`` if given."""
     lang = driver.find_element("css selector", "html").get_attribute("lang")[:2]
     screenshot(
         driver,
         SHOTS / f"{name}-{'ko' if lang == 'ko' else 'zh'}{'-phone' if size == PHONE else ''}.png",
         size,
+        top,
     )
 
 

@@ -66,6 +66,17 @@ def test_a_hotel_is_added_shown_copied_and_deleted(console) -> None:
     assert "airport_hotel_2" not in browser.get("/content/hotels").text
 
 
+def test_a_problem_of_a_hotel_links_to_the_hotels(console) -> None:
+    browser = Browser(console.url)
+    browser.login("pia")
+    browser.get("/content/hotels")
+    browser.post("/content/hotels/xita_hotel/duplicate", {"new_id": "Xita Hotel"})
+    problems = browser.get("/publish").text.split('id="draft-problems"')[1].split("</section>")[0]
+    assert '<a href="/content/hotels">“Xita Hotel”不能作编号' in problems and "下划线" in problems
+    browser.post("/content/hotels/Xita%20Hotel/delete", {})
+    assert 'id="draft-problems"' not in browser.get("/publish").text
+
+
 def test_a_venue_chosen_twice_is_refused_at_its_row(console) -> None:
     browser = Browser(console.url)
     browser.login("eddie")

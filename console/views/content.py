@@ -9,6 +9,7 @@ path a browser sends reaches the filesystem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -205,6 +206,9 @@ async def duplicate_record(request: Request, section_name: str, record_id: str) 
     new_id = (request.form.get("new_id") or "").strip()
     if section.single or section.fixed_ids or not new_id:
         flash(request, "notice.need_id")
+        return redirect(f"/content/{section.name}")
+    if not re.fullmatch(section.id_pattern, new_id):
+        flash(request, "notice.bad_id", id=new_id)
         return redirect(f"/content/{section.name}")
     try:
         drafting.change(

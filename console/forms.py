@@ -1,26 +1,30 @@
-"""Forms drawn from the field descriptions (bot.content.fields): values in, values out, errors.
+"""Forms drawn from the field descriptions (bot.content.fields): values in, values out, widgets.
 
 Pure functions, no I/O. A form field's name is the dotted path of the value in
-the record: ``name.zh``, ``location.lat``, ``organisers.0.role.ko``. What staff
-type is written as typed where it cannot be converted (``capacity: abc``), so
-the validator reports it at its field like any other problem. ``field_errors``
-maps the validator's problems (``events[3].start``) onto those names.
+the record: ``name.zh``, ``location.lat``, ``organisers.0.role.ko``; the rows of a
+``keyed`` field are numbered like a list's (``routes.2.venue``,
+``routes.2.directions.zh``) and written back as one group keyed by venue. What
+staff type is written as typed where it cannot be converted (``capacity: abc``),
+so the validator reports it at its field like any other problem
+(``console.form_errors`` maps its problems onto these names).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _default
 from typing import Any
 
-from bot.content.errors import ContentError
 from bot.content.fields import VENUES, Field, Section
-from bot.content.yamledit import REMOVE
+from bot.content.yamledit import REMOVE, Keyed
 
 LANGS = ("zh", "ko")
-_INDEX = re.compile(r"\[(\d+)\]")
+#: Kinds whose value is a list of rows of fields.
+ROWS = ("list", "keyed")
+#: The check box that removes a row: ``notes.2._drop``.
+DROP = "_drop"
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
@@ -37,8 +41,11 @@ class Widget:
         value: ``str`` for most kinds, ``list[str]`` for ``choices``, ``{"zh", "ko"}`` for texts.
         errors: Messages for this field (its own and its languages').
         children: The fields of a ``group``.
-        rows: The items of a ``list`` (one blank row more, to add one).
+        rows: The items of a ``list`` or ``keyed`` field (one blank row more, to add one).
+        dropped: The rows marked to be removed (``<name>.<row>._drop``).
+        open_rows: The rows shown unfolded: those with a problem or marked to be removed.
         choices: What a ``choice``/``choices`` field offers.
+        labels: Names shown beside some choices (a venue's name beside its id).
     """
 
     name: str
@@ -47,7 +54,15 @@ class Widget:
     errors: dict[str, list[str]] = _default(default_factory=dict)
     children: list[Widget] = _default(default_factory=list)
     rows: list[list[Widget]] = _default(default_factory=list)
+    dropped: set[int] = _default(default_factory=set)
+    open_rows: set[int] = _default(default_factory=set)
     choices: tuple[str, ...] = ()
+    labels: Mapping[str, str] = _default(default_factory=dict)
+
+    def has_errors(self) -> bool:
+        """Whether this field, or any field inside it, has a message."""
+        inner = [*self.children, *(widget for row in self.rows for widget in row)]
+        return any(self.errors.values()) or any(child.has_errors() for child in inner)
 
 
 def _scalar(value: Any) -> str:
@@ -77,6 +92,12 @@ def _flatten(fields: Sequence[Field], record: Any, prefix: str, out: dict[str, A
         elif item.kind == "list":
             for number, row in enumerate(value if isinstance(value, list) else []):
                 _flatten(item.fields, row, f"{name}.{number}.", out)
+        elif item.kind == "keyed":
+            key, inner = item.fields
+            pairs = value.items() if isinstance(value, Mapping) else []
+            for number, (row_key, row_value) in enumerate(pairs):
+                out[f"{name}.{number}.{key.name}"] = _scalar(row_key)
+                _flatten((inner,), {inner.name: row_value}, f"{name}.{number}.", out)
         else:
             out[name] = _scalar(value)
 
@@ -146,26 +167,61 @@ def _parse_field(item: Field, form: Form, name: str) -> Any:
     elif item.kind == "list":
         value = _parse_rows(item, form, name)
         empty = not value
+    elif item.kind == "keyed":
+        value = _parse_keyed(item, form, name)
+        empty = not value
     else:
         text = _get(form, name)
         value, empty = _convert(item, text), not text
     return REMOVE if empty and not item.required else value
 
 
+def _parse_keyed(item: Field, form: Form, name: str) -> Keyed:
+    """The rows as one group by key; a key chosen twice keeps its first row (see duplicate_keys)."""
+    key, inner = item.fields
+    value = Keyed()
+    for row in _parse_rows(item, form, name):
+        value.setdefault(str(row.get(key.name, "")), row.get(inner.name, ""))
+    return value
+
+
 def _parse_fields(fields: Sequence[Field], form: Form, prefix: str) -> dict[str, Any]:
     return {item.name: _parse_field(item, form, f"{prefix}{item.name}") for item in fields}
 
 
-def _parse_rows(item: Field, form: Form, name: str) -> list[dict[str, Any]]:
-    numbers = sorted(
+def row_numbers(keys: Iterable[str], name: str) -> list[int]:
+    """The row numbers of the list field ``name`` among form field names, in order."""
+    depth = len(name.split("."))
+    return sorted(
         {
-            int(key.split(".")[1])
-            for key in form
-            if key.startswith(name + ".") and key.split(".")[1].isdigit()
+            int(parts[depth])
+            for parts in (key.split(".") for key in keys if key.startswith(name + "."))
+            if len(parts) > depth and parts[depth].isdigit()
         }
     )
+
+
+def dropped(values: Mapping[str, Any], name: str) -> set[int]:
+    """The rows of the list field ``name`` that staff marked to be removed."""
+    marks = {
+        number: _first(values.get(f"{name}.{number}.{DROP}"))
+        for number in row_numbers(values, name)
+    }
+    return {number for number, mark in marks.items() if mark == "on"}
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return str(value[0]) if value else ""
+    return "" if value is None else str(value)
+
+
+def _parse_rows(item: Field, form: Form, name: str) -> list[dict[str, Any]]:
+    gone = dropped(form, name)
     rows = []
-    for number in numbers:
+    for number in row_numbers(form, name):
+        if number in gone:
+            continue
         row = _parse_fields(item.fields, form, f"{name}.{number}.")
         if any(_filled(value) for value in row.values()):
             rows.append({key: value for key, value in row.items() if value is not REMOVE})
@@ -185,79 +241,20 @@ def parse_form(section: Section, form: Form) -> tuple[dict[str, Any], dict[str, 
     return _parse_fields(section.fields, form, ""), _parse_fields(section.root_fields, form, "")
 
 
-def record_prefix(section: Section, index: int) -> str:
-    """The validator's path of a record: ``events[3]``, or ``overview``."""
-    return section.key if section.single else f"{section.key}[{index}]"
-
-
-def field_errors(
-    section: Section, index: int, problems: Sequence[ContentError]
-) -> tuple[dict[str, list[str]], list[str]]:
-    """The problems of one record, by form field name, and those no field shows.
-
-    Args:
-        section: The kind of record.
-        index: Its position in the file (0 for the overview).
-        problems: Every problem of the content.
-
-    Returns:
-        Messages by field name (``start``, ``name.ko``, ``organisers.0.role``), and
-        the record's other messages (an unknown key, a broken layout).
-    """
-    prefix = record_prefix(section, index)
-    names = _all_names(section.fields) | _all_names(section.root_fields)
-    root_names = {item.name for item in section.root_fields}
-    by_field: dict[str, list[str]] = {}
-    loose: list[str] = []
-    for problem in problems:
-        if problem.file != section.file:
-            continue
-        if problem.field in root_names:
-            by_field.setdefault(problem.field, []).append(problem.message)
-            continue
-        if problem.field != prefix and not problem.field.startswith((prefix + ".", prefix + "[")):
-            if not problem.field:
-                loose.append(problem.message)
-            continue
-        relative = _INDEX.sub(r".\1", problem.field[len(prefix) :]).lstrip(".")
-        target = _best_name(relative, names)
-        if target:
-            by_field.setdefault(target, []).append(problem.message)
-        else:
-            loose.append(problem.message)
-    return by_field, loose
-
-
-def _all_names(fields: Sequence[Field], prefix: str = "") -> set[str]:
-    names = set()
-    for item in fields:
-        name = prefix + item.name
-        names.add(name)
-        if item.kind in ("text", "text_list"):
-            names |= {f"{name}.{lang}" for lang in LANGS}
-        elif item.kind == "group":
-            names |= _all_names(item.fields, name + ".")
-        elif item.kind == "list":
-            names |= {f"{name}.{n}.{sub}" for n in range(100) for sub in _all_names(item.fields)}
-    return names
-
-
-def _best_name(relative: str, names: set[str]) -> str | None:
-    parts = relative.split(".")
-    for end in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:end])
-        if candidate in names:
-            return candidate
-    return None
-
-
 def widgets(
     section: Section,
     values: Mapping[str, Any],
     errors: Mapping[str, list[str]],
-    venue_ids: Sequence[str],
+    venue_ids: Sequence[str] | Mapping[str, str],
 ) -> list[Widget]:
-    """The widgets of a record's form, filled with ``values`` and ``errors``."""
+    """The widgets of a record's form, filled with ``values`` and ``errors``.
+
+    Args:
+        section: The kind of record.
+        values: Form values by field name.
+        errors: Messages by field name.
+        venue_ids: The venues a venue field offers: ids, or ids with their names.
+    """
     return _widgets(section.root_fields, values, errors, venue_ids, "") + _widgets(
         section.fields, values, errors, venue_ids, ""
     )
@@ -267,7 +264,7 @@ def _widgets(
     fields: Sequence[Field],
     values: Mapping[str, Any],
     errors: Mapping[str, list[str]],
-    venue_ids: Sequence[str],
+    venue_ids: Sequence[str] | Mapping[str, str],
     prefix: str,
 ) -> list[Widget]:
     result = []
@@ -280,22 +277,24 @@ def _widgets(
                 widget.errors[lang] = list(errors.get(f"{name}.{lang}", []))
         elif item.kind == "group":
             widget.children = _widgets(item.fields, values, errors, venue_ids, name + ".")
-        elif item.kind == "list":
-            count = 1 + max(
-                [
-                    int(k.split(".")[len(name.split("."))])
-                    for k in values
-                    if k.startswith(name + ".")
-                ],
-                default=-1,
-            )
+        elif item.kind in ROWS:
+            count = 1 + max(row_numbers(values, name), default=-1)
             widget.rows = [
                 _widgets(item.fields, values, errors, venue_ids, f"{name}.{number}.")
                 for number in range(count + 1)
             ]
+            widget.dropped = dropped(values, name)
+            widget.open_rows = widget.dropped | {
+                number
+                for number, row in enumerate(widget.rows)
+                if any(child.has_errors() for child in row)
+            }
         else:
             widget.value = values.get(name, [] if item.kind == "choices" else "")
-        if item.kind in ("choice", "choices"):
-            widget.choices = tuple(venue_ids) if item.choices == VENUES else tuple(item.choices)
+        if item.kind in ("choice", "choices") and item.choices == VENUES:
+            widget.choices = tuple(venue_ids)
+            widget.labels = venue_ids if isinstance(venue_ids, Mapping) else {}
+        elif item.kind in ("choice", "choices"):
+            widget.choices = tuple(item.choices)
         result.append(widget)
     return result

@@ -4,7 +4,8 @@ The console edits the draft's YAML texts, not parsed values: ruamel.yaml's
 round-trip mode keeps every comment, key order and flow list (``tags: [a, b]``)
 that staff or developers wrote, so a publish from the console changes only what
 was edited. Values are plain Python here (str, int, float, bool, lists, dicts);
-``REMOVE`` deletes an optional key. Nothing here checks content: the texts are
+``REMOVE`` deletes an optional key; a ``Keyed`` group replaces the keys it
+had (a hotel's routes). Nothing here checks content: the texts are
 checked by ``bot.content.loader`` afterwards.
 """
 
@@ -32,6 +33,14 @@ class RecordNotFound(KeyError):
 
 #: Marks an optional key to delete.
 REMOVE = object()
+
+
+class Keyed(dict[str, Any]):
+    """A group written exactly as given: keys it lacks are removed, its order is kept.
+
+    For fields whose keys are data (a hotel's ``routes``, by venue id), where a
+    key missing from the form means the staff deleted it.
+    """
 
 
 def _yaml() -> YAML:
@@ -114,31 +123,48 @@ def _assign(target: CommentedMap, key: str, value: Any) -> None:
     old = target.get(key)
     if isinstance(value, Mapping):
         node = old if isinstance(old, CommentedMap) else CommentedMap()
+        if isinstance(value, Keyed):
+            for gone in [sub_key for sub_key in node if sub_key not in value]:
+                del node[gone]
         for sub_key, sub_value in value.items():
             _assign(node, sub_key, sub_value)
+        if isinstance(value, Keyed) and list(node) != list(value):
+            for sub_key in value:
+                node.move_to_end(sub_key)
         target[key] = node
     elif isinstance(value, list):
         target[key] = _sequence(old, value)
-    elif old is None or isinstance(old, (CommentedMap, CommentedSeq)) or str(old) != str(value):
+    elif _changed(old, value):
         target[key] = value
     # else: the same value as written (a date, a float's digits): keep it as it was written
 
 
+def _changed(old: Any, value: Any) -> bool:
+    """Whether ``value`` differs from the scalar ``old`` as written (quotes and style aside)."""
+    return old is None or isinstance(old, (CommentedMap, CommentedSeq)) or str(old) != str(value)
+
+
 def _sequence(old: Any, values: list[Any]) -> CommentedSeq:
-    seq = CommentedSeq()
+    """``old`` changed in place to hold ``values``: unchanged items keep quotes and comments."""
+    seq = old if isinstance(old, CommentedSeq) else CommentedSeq()
     for index, value in enumerate(values):
-        previous = old[index] if isinstance(old, CommentedSeq) and index < len(old) else None
+        previous = seq[index] if index < len(seq) else None
         if isinstance(value, Mapping):
             node = previous if isinstance(previous, CommentedMap) else CommentedMap()
             for key in [key for key in node if key not in value]:
                 del node[key]
             for key, item in value.items():
                 _assign(node, key, item)
-            seq.append(node)
+            value = node
+        elif isinstance(value, list):
+            value = _sequence(previous, value)
+        elif not _changed(previous, value):
+            continue
+        if index < len(seq):
+            seq[index] = value
         else:
             seq.append(value)
-    if isinstance(old, CommentedSeq) and old.fa.flow_style():
-        seq.fa.set_flow_style()
+    del seq[len(values) :]
     return seq
 
 

@@ -9,6 +9,7 @@ path a browser sends reaches the filesystem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ from bot.content.yamledit import (
     update,
 )
 from console import drafting, forms
+from console.form_errors import duplicate_keys, field_errors
 from console.web import account, audit, flash, lang, need, redirect, render, services
 
 
@@ -60,13 +62,13 @@ def _title(record: Any, ui_lang: str) -> str:
     return ""
 
 
-def _venue_ids(texts: Mapping[str, str]) -> list[str]:
+def _venues(texts: Mapping[str, str], ui_lang: str) -> dict[str, str]:
+    """The draft's venue ids and their names in the staff's language (for venue choices)."""
     try:
-        return [
-            str(r.get("id")) for r in records(texts, SECTIONS["venues"]) if isinstance(r, Mapping)
-        ]
+        found = records(texts, SECTIONS["venues"])
     except YamlBroken:
-        return []
+        return {}
+    return {str(r.get("id")): _title(r, ui_lang) for r in found if isinstance(r, Mapping)}
 
 
 async def sections(request: Request, section_name: str = "") -> HTTPResponse:
@@ -108,14 +110,14 @@ def _form(
     loose: list[str],
     status: int = 200,
 ) -> HTTPResponse:
-    texts = drafting.current(services(request)).texts
+    venues = _venues(drafting.current(services(request)).texts, lang(request))
     return render(
         request,
         "record.html",
         status,
         section=section,
         record_id=record_id,
-        widgets=forms.widgets(section, values, errors, _venue_ids(texts)),
+        widgets=forms.widgets(section, values, errors, venues),
         loose=loose,
     )
 
@@ -130,7 +132,7 @@ async def edit_page(request: Request, section_name: str, record_id: str) -> HTTP
         raise NotFound("no such record") from None
     values = forms.record_values(section, record, root_values(texts, section))
     problems = check_content_texts(texts)
-    errors, loose = forms.field_errors(section, index, problems)
+    errors, loose = field_errors(section, index, problems, values)
     return _form(request, section, record_id, values, errors, loose)
 
 
@@ -153,7 +155,9 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     is_new = record_id == "new"
     if is_new and (section.single or section.fixed_ids):
         raise NotFound("records of this kind cannot be added")
-    values, root = forms.parse_form(section, _posted(request))
+    posted = _posted(request)
+    values, root = forms.parse_form(section, posted)
+    shown = forms.form_values(posted, section)
     stores = services(request)
     draft = drafting.current(stores)
     try:
@@ -168,27 +172,12 @@ async def save(request: Request, section_name: str, record_id: str) -> HTTPRespo
     except RecordNotFound:
         raise NotFound("no such record") from None
     except YamlBroken as error:
-        return _form(
-            request,
-            section,
-            record_id,
-            forms.form_values(_posted(request), section),
-            {},
-            [str(error)],
-            422,
-        )
-    errors, loose = forms.field_errors(section, index, check_content_texts(changed))
+        return _form(request, section, record_id, shown, {}, [str(error)], 422)
+    errors, loose = field_errors(section, index, check_content_texts(changed), shown)
+    for name, messages in duplicate_keys(section, shown).items():
+        errors.setdefault(name, []).extend(messages)
     if errors or loose:
-        shown_id = None if is_new else record_id
-        return _form(
-            request,
-            section,
-            shown_id,
-            forms.form_values(_posted(request), section),
-            errors,
-            loose,
-            422,
-        )
+        return _form(request, section, None if is_new else record_id, shown, errors, loose, 422)
     new_id = str(values.get("id") or record_id)
 
     def apply(texts: Mapping[str, str]) -> dict[str, str]:
@@ -217,6 +206,9 @@ async def duplicate_record(request: Request, section_name: str, record_id: str) 
     new_id = (request.form.get("new_id") or "").strip()
     if section.single or section.fixed_ids or not new_id:
         flash(request, "notice.need_id")
+        return redirect(f"/content/{section.name}")
+    if not re.fullmatch(section.id_pattern, new_id):
+        flash(request, "notice.bad_id", id=new_id)
         return redirect(f"/content/{section.name}")
     try:
         drafting.change(

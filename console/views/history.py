@@ -14,21 +14,26 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.content.diff import diff_content, render_diff
-from bot.content.errors import ContentInvalid
-from bot.content.fields import SECTIONS
+from bot.content.errors import ContentError, ContentInvalid
+from bot.content.fields import SECTIONS, Section
 from bot.content.history import SHORT, NothingToDo, PublishError
 from bot.content.loader import check_content_texts, load_content_texts
 from console import drafting
 from console.web import account, audit, flash, need, redirect, render, services
 
-_FILES = {section.file: section.name for section in SECTIONS.values()}
+
+def _section_of(problem: ContentError) -> Section | None:
+    """The section a problem is in: by file, and by list for venues.yml (venues, hotels)."""
+    found = [section for section in SECTIONS.values() if section.file == problem.file]
+    top = problem.field.split("[", 1)[0].split(".", 1)[0]
+    return next((section for section in found if section.key == top), found[0] if found else None)
 
 
-def _problem_links(problems: list) -> list[tuple[str, str]]:
+def _problem_links(problems: list[ContentError]) -> list[tuple[str, str]]:
     """Each problem with a link to the record it is in, when one can be told."""
     links = []
     for problem in problems:
-        section = SECTIONS.get(_FILES.get(problem.file, ""))
+        section = _section_of(problem)
         href = f"/content/{section.name}" if section else "/content"
         links.append((href, str(problem)))
     return links

@@ -6,41 +6,34 @@ validation shows the message at the field and publishes nothing; fix it; the
 preview answers from the draft; publish, and the REST channel answers with the
 new text within 2 s; roll back, and the old answer is back within 2 s; an
 unanswered question becomes an FAQ entry that is then answered; stored
-``<script>`` stays inert; an editor cannot publish; the Korean interface; sign
+``<script>`` stays inert; an editor cannot publish, but adds an alias and a Q&A
+note to an event, the preview answers a question only they can answer, and once a
+publisher publishes the REST channel answers it too; the Korean interface; sign
 out. Screenshots of the main pages in both languages, on a desktop and a phone,
 go to results/console/ (docs/console/ holds the ones the staff guide shows).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from harness.ports import free_port
-from harness.project import ROOT
-from tests.support.browser import (
-    DESKTOP,
-    PHONE,
-    available,
-    quit_chromium,
-    screenshot,
-    start_chromium,
+from tests.support.browser import DESKTOP, PHONE, available, quit_chromium, start_chromium
+from tests.support.console_stack import (
+    answer_changes,
+    find,
+    page_weight,
+    rest,
+    set_text,
+    shot,
+    sign_in,
+    start_stack,
+    stop_stack,
 )
-from tests.support.console import PASSWORD, add_accounts, console_env
-from tests.support.content import shipped_texts, write_content
 
 pytestmark = pytest.mark.slow
 
-SHOTS = ROOT / "results" / "console"
 NEW_ZH = "现场免费WiFi：网络名 KW-2026，密码在服务台领取（新）。"
 NEW_KO = "현장 무료 와이파이: 네트워크 이름 KW-2026, 비밀번호는 안내데스크에서 받으세요(새)."
 OLD_ZH = "KoreaWeek-Free"
@@ -48,22 +41,12 @@ SMOKING_Q = "展馆里能抽烟吗"
 SMOKING_ZH = "展馆和剧院内全部禁烟，请到1号门外的吸烟区（新）。"
 SMOKING_KO = "전시관과 극장 안은 모두 금연입니다. 1번 출입구 밖 흡연 구역을 이용하세요(새)."
 SCRIPT = "<script>window.kwHacked=1</script>"
+#: A name of the Go invitational and a question about it that nothing in the content answers.
+ALIAS_ZH, ALIAS_KO = "棋王杯", "기왕배"
+PRIZE_Q = "棋王杯冠军有奖金吗"
+PRIZE_ZH = "冠军可获奖金一万元和水晶奖杯（新）。"
+PRIZE_KO = "우승자는 상금 1만 위안과 크리스털 트로피를 받습니다(새)."
 TIMINGS: dict[str, float] = {}
-
-
-@dataclass
-class Stack:
-    """The running assistant and console."""
-
-    process: subprocess.Popen
-    rasa_port: int
-    console_port: int
-    folder: Path
-    log: Path
-
-    @property
-    def console(self) -> str:
-        return f"http://127.0.0.1:{self.console_port}"
 
 
 @pytest.fixture(scope="module")
@@ -71,41 +54,9 @@ def stack(tmp_path_factory):
     reason = available()
     if reason:
         pytest.fail(f"the browser tests need Chromium: {reason}")
-    folder = tmp_path_factory.mktemp("stack")
-    write_content(folder / "content", shipped_texts())
-    rasa_port, console_port = free_port(), free_port()
-    env = console_env(
-        folder,
-        {
-            "KW_PORT": str(rasa_port),
-            "KW_ACTIONS_PORT": str(free_port()),
-            "KW_CONSOLE_PORT": str(console_port),
-            "KW_RUN_DIR": str(folder / "run"),
-            "KW_RATE_LIMIT": "off",
-            "KW_USAGE_FLUSH": "0.5",
-        },
-    )
-    add_accounts(env)
-    log = folder / "run.log"
-    with open(log, "w", encoding="utf-8") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.server"],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    running = Stack(process, rasa_port, console_port, folder, log)
-    deadline = time.monotonic() + 300
-    while "console:" not in log.read_text(encoding="utf-8"):
-        assert process.poll() is None and time.monotonic() < deadline, log.read_text(
-            encoding="utf-8"
-        )
-        time.sleep(0.5)
+    running = start_stack(tmp_path_factory.mktemp("stack"))
     yield running
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(30)
+    stop_stack(running)
 
 
 @pytest.fixture(scope="module")
@@ -114,72 +65,6 @@ def browser(stack):
     driver.implicitly_wait(0)
     yield driver
     quit_chromium(driver)
-
-
-def rest(stack: Stack, text: str, sender: str) -> str:
-    """Asks through the REST channel; returns the reply texts joined."""
-    body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook",
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        return "\n".join(m.get("text", "") for m in json.loads(reply.read()))
-
-
-def answer_changes(stack: Stack, text: str, wanted, limit: float = 10.0) -> float:  # noqa: ANN001
-    """Seconds until the REST answer to ``text`` satisfies ``wanted`` (asks every 0.1 s)."""
-    started = time.monotonic()
-    number = 0
-    while time.monotonic() - started < limit:
-        number += 1
-        if wanted(rest(stack, text, f"poll-{time.time_ns()}-{number}")):
-            return time.monotonic() - started
-        time.sleep(0.1)
-    raise AssertionError(f"the answer to {text!r} did not change within {limit} s")
-
-
-def find(driver, css: str, timeout: float = 10.0):  # noqa: ANN001, ANN201
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(
-        ec.visibility_of_element_located(("css selector", css))
-    )
-
-
-def shot(driver, name: str, size: tuple[int, int] = DESKTOP) -> None:  # noqa: ANN001
-    lang = driver.find_element("css selector", "html").get_attribute("lang")[:2]
-    screenshot(
-        driver,
-        SHOTS / f"{name}-{'ko' if lang == 'ko' else 'zh'}{'-phone' if size == PHONE else ''}.png",
-        size,
-    )
-
-
-def sign_in(driver, stack: Stack, name: str, password: str = PASSWORD) -> None:  # noqa: ANN001
-    driver.get(stack.console + "/login")
-    find(driver, "#username").send_keys(name)
-    driver.find_element("id", "password").send_keys(password)
-    button = driver.find_element("id", "sign-in")
-    button.click()
-    wait_for_next_page(driver, button)
-
-
-def wait_for_next_page(driver, element, timeout: float = 10.0) -> None:  # noqa: ANN001
-    """Waits until ``element``'s page has been replaced, so no later ``get`` cancels its form."""
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, timeout).until(ec.staleness_of(element))
-
-
-def set_text(driver, element_id: str, text: str) -> None:  # noqa: ANN001
-    field = find(driver, f"#{element_id}")
-    field.clear()
-    if text:
-        field.send_keys(text)
 
 
 def test_make_run_prints_the_console_address(stack) -> None:
@@ -313,6 +198,50 @@ def test_an_editor_cannot_publish(stack, browser) -> None:
     find(browser, "#username")
 
 
+def test_an_editor_adds_an_alias_and_a_note_that_answer_a_new_question(stack, browser) -> None:
+    assert PRIZE_ZH not in rest(stack, PRIZE_Q, "prize-before")
+    sign_in(browser, stack, "eddie")
+    browser.get(stack.console + "/content/events/go-invitational")
+    find(browser, "#f-aliases-zh").send_keys("\n" + ALIAS_ZH)
+    browser.find_element("id", "f-aliases-ko").send_keys("\n" + ALIAS_KO)
+    new_note = find(browser, "#f-notes-1")
+    assert new_note.get_attribute("open") is None  # rows are folded until opened
+    summary = new_note.find_element("css selector", "summary")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
+    find(browser, "#f-notes-1-questions-zh").send_keys("冠军有奖金吗\n奖金多少")
+    browser.find_element("id", "f-notes-1-questions-ko").send_keys(
+        "우승 상금 있어요\n상금이 얼마예요"
+    )
+    browser.find_element("id", "f-notes-1-answer-zh").send_keys(PRIZE_ZH)
+    browser.find_element("id", "f-notes-1-answer-ko").send_keys(PRIZE_KO)
+    shot(browser, "event-note")
+    browser.find_element("id", "save").click()
+    assert "已保存到草稿" in find(browser, ".notice").text
+    assert "冠军有奖金吗" in find(browser, "#f-notes-1 summary").text
+    assert ALIAS_ZH in find(browser, "#f-aliases-zh").get_attribute("value").splitlines()
+    browser.get(stack.console + "/preview")
+    find(browser, "#chat-text").send_keys(PRIZE_Q)
+    browser.find_element("id", "chat-send").click()
+    reply = find(browser, "#chat-log li.bot:not(.waiting)", timeout=120)
+    assert reply.text.startswith(PRIZE_ZH)
+    assert PRIZE_ZH not in rest(stack, PRIZE_Q, "prize-draft")  # not live yet
+    browser.find_element("id", "logout").click()
+    find(browser, "#username")
+    sign_in(browser, stack, "pia")
+    browser.get(stack.console + "/publish")
+    assert ALIAS_ZH in find(browser, "#draft-diff").text
+    find(browser, "#message").send_keys("围棋邀请赛：别名棋王杯，奖金问答")
+    browser.find_element("id", "publish").click()
+    seconds = answer_changes(stack, PRIZE_Q, lambda text: text.startswith(PRIZE_ZH))
+    print(f"  new alias and note answered {seconds:.2f} s after publishing")
+    assert "已发布版本" in find(browser, ".notice").text
+    answer = rest(stack, f"{ALIAS_KO} 우승 상금 있어요?", "prize-ko")
+    assert answer.startswith(PRIZE_KO)
+    browser.find_element("id", "logout").click()
+    find(browser, "#username")
+
+
 def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:
     sign_in(browser, stack, "ada")
     for _ in range(30):  # the dashboard shows what the usage broker saved
@@ -328,6 +257,7 @@ def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:
             ("event", "/content/events/taekwondo-exchange-1127"),
             ("faq", "/content/faq/wifi"),
             ("venue", "/content/venues/xita"),
+            ("hotel", "/content/hotels/qingnian_street_hotel"),
             ("preview", "/preview"),
             ("publish", "/publish"),
             ("history", "/history"),
@@ -338,7 +268,7 @@ def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:
         ):
             browser.get(stack.console + path)
             find(browser, "main h1")
-            weights[path] = _page_weight(browser)
+            weights[path] = page_weight(browser)
             shot(browser, name)
     assert "콘텐츠" in find(browser, "nav").text and "게시" in browser.page_source
     browser.set_window_size(*PHONE)
@@ -350,22 +280,16 @@ def test_the_korean_interface_on_a_desktop_and_a_phone(stack, browser) -> None:
         browser.get(stack.console + path)
         find(browser, "main h1")
         shot(browser, name, PHONE)
+    browser.get(stack.console + "/content/events/go-invitational")
+    browser.execute_script("document.getElementById('f-notes-1').open = true")
+    shot(browser, "event-notes", PHONE, top="#f-aliases")
     browser.set_window_size(*DESKTOP)
     heaviest = max(weights, key=weights.get)
     kib = weights[heaviest] / 1024
     print(f"  heaviest console page: {heaviest}, {kib:.1f} KiB with CSS and script")
+    event = weights["/content/events/taekwondo-exchange-1127"] / 1024
+    print(f"  event edit page (aliases, notes): {event:.1f} KiB with CSS and script")
     assert weights[heaviest] < 500 * 1024
-
-
-def _page_weight(driver) -> int:  # noqa: ANN001
-    """Bytes the page and its resources took (decoded sizes: nothing is cached or compressed)."""
-    return int(
-        driver.execute_script(
-            "const n = performance.getEntriesByType('navigation')[0];"
-            "return n.decodedBodySize + performance.getEntriesByType('resource')"
-            ".reduce((s, r) => s + r.decodedBodySize, 0);"
-        )
-    )
 
 
 def test_sign_out(stack, browser) -> None:

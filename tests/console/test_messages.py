@@ -21,12 +21,8 @@ def _used_keys() -> set[str]:
     return keys
 
 
-def _field_names(fields: tuple[Field, ...]) -> set[str]:
-    names = set()
-    for item in fields:
-        names.add(item.name)
-        names |= _field_names(item.fields)
-    return names
+def _fields(fields: tuple[Field, ...]) -> list[Field]:
+    return [item for field in fields for item in (field, *_fields(field.fields))]
 
 
 def test_every_label_has_both_languages_and_every_used_key_exists() -> None:
@@ -36,8 +32,9 @@ def test_every_label_has_both_languages_and_every_used_key_exists() -> None:
     assert not missing, missing
     for section in SECTIONS.values():
         assert f"section.{section.name}" in labels
-        for name in _field_names(section.fields + section.root_fields):
-            assert f"field.{name}" in labels, name
+        for item in _fields(section.fields + section.root_fields):
+            assert f"field.{item.name}" in labels, item.name
+            assert not item.hint or f"hint.{item.name}" in labels, item.name
 
 
 def test_no_label_is_written_in_the_templates() -> None:
@@ -54,3 +51,15 @@ def test_validator_messages_are_explained_in_both_languages() -> None:
     message = "the end 2026-11-27T10:00 must be after the start 2026-11-27T11:00"
     assert "必须晚于" in m.explain("zh", message) and "늦어야" in m.explain("ko", message)
     assert m.explain("ko", "something new") == "something new"
+
+
+def test_the_checks_of_aliases_and_hotels_are_explained() -> None:
+    m = messages()
+    assert "下划线" in m.explain("zh", "'Hotel 1' is not a valid id; start with a small letter a-z")
+    assert "하이픈" in m.explain("ko", "'Day 1' is not a valid id; use only small letters a-z")
+    assert "两次" in m.explain("zh", "the name '开幕式' is listed twice; keep one")
+    assert "두 번" in m.explain("ko", "'xita' is written twice; keep only one")
+    assert m.explain("zh", "there is no venue with the id '' in this file; use one of: xita.") == (
+        "请选择场馆"
+    )
+    assert "호텔" in m.explain("ko", "'xita' is already the id of a venue; give the hotel a ...")

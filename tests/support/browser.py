@@ -65,14 +65,28 @@ def quit_chromium(driver) -> None:  # noqa: ANN001
         shutil.rmtree(getattr(driver, "kw_profile", ""), ignore_errors=True)
 
 
-def screenshot(driver, path: Path, size: tuple[int, int] = DESKTOP) -> Path:  # noqa: ANN001
-    """Saves a PNG of the whole page (at most 4000 pixels high) through the DevTools protocol."""
+def screenshot(  # noqa: ANN001
+    driver, path: Path, size: tuple[int, int] = DESKTOP, top: str = ""
+) -> Path:
+    """Saves a PNG of the page (at most 4000 pixels high) through the DevTools protocol.
+
+    Args:
+        driver: The browser.
+        path: Where the PNG goes.
+        size: The window size (the width of the picture).
+        top: A CSS selector: the picture starts at that element (default: the page's top).
+    """
     import base64
 
     path.parent.mkdir(parents=True, exist_ok=True)
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     content = metrics.get("cssContentSize") or metrics["contentSize"]
-    clip = {"x": 0, "y": 0, "width": size[0], "height": min(content["height"], 4000), "scale": 1}
+    start = 0
+    if top:
+        script = "return arguments[0].getBoundingClientRect().top + window.scrollY - 8"
+        start = max(0, int(driver.execute_script(script, driver.find_element("css selector", top))))
+    height = min(content["height"] - start, 4000)
+    clip = {"x": 0, "y": start, "width": size[0], "height": height, "scale": 1}
     shot = driver.execute_cdp_cmd(
         "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
     )

@@ -103,11 +103,15 @@ def main_session(events: Sequence[Event], ask: Ask) -> Event:
 
 def _others(ask: Ask, selection: Selection, main: Event) -> tuple[list[dict], list[str]]:
     """The second message: the other upcoming sessions (daily items once), and the rest."""
-    if selection.window is not None and not selection.window.upcoming:
-        return [], []
-    items = [
-        i for i in group_items(selection.events) if main not in i.events and not i.over(ask.now)
-    ]
+    window = selection.window
+    if window is not None and not window.upcoming:
+        # Within a day asked about, the other sessions of that day ("오늘 forum 있어요?").
+        events = in_window(selection.events, window)
+        items = [i for i in group_items(events) if main not in i.events]
+    else:
+        items = [
+            i for i in group_items(selection.events) if main not in i.events and not i.over(ask.now)
+        ]
     if not items:
         return [], []
     lines = [item_line(ask.content, item, ask.lang, ask.phrases, ask.now) for item in items]
@@ -203,7 +207,9 @@ def compose_event(ask: Ask, selection: Selection, entry: FaqEntry | None = None)
     context = ask.context.moved_to(topic="event", event=selection.selector, window=selection.window)
     if not selection.events:
         return unknown_item(ask)
-    if "list" in ask.question.aspects and "people" not in ask.question.aspects:
+    # "상품 뭐 있어요?" asks about prizes, not for the list of sessions.
+    listing = "list" in ask.question.aspects and not ask.question.asked
+    if listing and "people" not in ask.question.aspects:
         return compose_list(ask, sessions or list(selection.events), context)
     unknown = _unknown_to_items(ask, selection.events)
     if unknown and not (fallback and not unknown_words(unknown, fold(fallback))):

@@ -20,6 +20,8 @@ from bot.content.model import Content
 from bot.nlu.dates import PART_HOURS, TZ, TimeWindow
 
 #: "And at Xita?" / "西塔呢?" / "시타는요?": the same question about another subject.
+#: "There" / "那儿" / "거기": the place just talked about.
+THERE = re.compile(r"那里|那儿|那兒|那边|那邊|那裡|那个地方|거기|그곳|그쪽|거기서")
 ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
 
 
@@ -89,8 +91,8 @@ def continue_day(
 
     "第二天"/"다음 날" is the day after the one the conversation is about (``day``,
     see ``remembered_day``), "那天"/"그날" that day. A part of the day named
-    without a day ("上午呢" after "后天有什么") is that part of the day of the
-    conversation's time window; without one it stays today's.
+    without a day ("上午呢" after "后天有什么", "下午还有活动吗" after Monday's
+    forum) is that part of the day talked about; without one it stays today's.
 
     Args:
         question: The question as read.
@@ -109,6 +111,6 @@ def continue_day(
             return question  # counted from today, as read
         moved = _day_part(day + timedelta(days=window.from_context), window.part)
         return replace(question, window=moved)
-    if window.day_given or window.part is None or context.window is None:
+    if window.day_given or window.part is None or day is None:
         return question
-    return replace(question, window=_day_part(context.window.start.date(), window.part))
+    return replace(question, window=_day_part(day, window.part))

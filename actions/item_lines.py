@@ -17,11 +17,12 @@ from actions.render import format_clock, venue_name
 from bot.content.model import Event, FaqEntry, Note, Text
 from bot.content.retrieval import FaqIndex
 from bot.nlu.language import fold
-from bot.nlu.lexicon import is_function_word, without_interrogatives
+from bot.nlu.lexicon import entry_words, is_function_word, without_interrogatives
 
 #: Aspects answered from an event's own fields, in the order they lead an answer.
 EVENT_ASPECTS = (
     "when",
+    "entry",
     "hours",
     "where",
     "duration",
@@ -74,7 +75,8 @@ def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
     # An item named by the very word its note is about ("피칭도 할 수 있어요?" names
     # the forum by its pitching): then the whole message is matched.
     matches = index.search(query, limit=3) if len(query) >= 2 else []
-    if not matches or matches[0].confidence < NOTE_THRESHOLD:
+    weak = not matches or matches[0].confidence < NOTE_THRESHOLD
+    if weak and not ask.question.aspects:
         matches = index.search(whole, limit=3)
     for match in matches:
         note = match.entry
@@ -174,8 +176,39 @@ def aspect_line(ask: Ask, event: Event, aspect: str, when: str) -> str | None:
         )
     if aspect == "hours":
         return _venue_hours(ask, event)
+    if aspect == "entry":
+        return _entry_line(ask, event)
     line = _field_lines(ask, event).get(aspect)
     return line() if line else None
+
+
+_TIME = re.compile(r"\d{1,2}[:：]\d{2}|\d+\s*(?:分钟|分|분)\s*(?:前|전)")
+
+
+def _entry_line(ask: Ask, event: Event) -> str | None:
+    """When to arrive or enter: the item's or its venue's text with an entry word and a time.
+
+    "几点能进场" of the concert is the theatre's doors at 18:00, "开幕式几点到" the
+    opening's 9:00 at the security gate, "몇시부터 등록해요" the forum hotel's 8:30.
+    """
+    venue = ask.content.venue(event.venue)
+    texts: list[tuple[Text | None, str]] = [
+        *((note.answer, "") for note in event.notes),
+        (event.bring, "utter_piece_bring"),
+        (event.how_to_join, "utter_piece_join"),
+        (event.eligibility, "utter_piece_who"),
+        (venue.opening_hours if venue else None, "utter_piece_hours"),
+    ]
+    fields = {"utter_piece_bring": "bring", "utter_piece_join": "join", "utter_piece_who": "who"}
+    fields["utter_piece_hours"] = "hours"
+    for text, response in texts:
+        if text is None:
+            continue
+        raw = f"{text.zh} {text.ko}"
+        if _TIME.search(raw) and any(w in fold(raw) for w in entry_words()):
+            said = text.get(ask.lang)
+            return ask.say(response, **{fields[response]: said}) if response else said
+    return None
 
 
 def _venue_hours(ask: Ask, event: Event) -> str | None:
@@ -235,7 +268,7 @@ def detail_lines(ask: Ask, event: Event, when: str) -> tuple[list[str], list[str
     for aspect in aspects:
         line = aspect_line(ask, event, aspect, when)
         if line is None:
-            answered_all = answered_all and aspect == "hours"  # the times answer it
+            answered_all = answered_all and aspect in ("hours", "entry")  # the times answer it
         elif line not in lead:
             lead.append(line)
     said = fold(" ".join(lead))

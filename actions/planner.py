@@ -26,7 +26,7 @@ from actions.context import EventSelector
 from actions.coverage import entry_source, event_source, unknown_words, venue_source
 from actions.event_answers import Selection, compose_event, select
 from actions.faq import INTENT_TOPICS, compose_entry, compose_faq, compose_no_info, confident
-from actions.followup import ALSO
+from actions.followup import ALSO, THERE
 from actions.item_lines import ITEM_ASPECTS, fitting_note
 from actions.overview import compose_overview
 from actions.place_answers import (
@@ -76,6 +76,8 @@ def _event(ask: Ask) -> Answer:
     """About programme items: named, of the intent's category, or remembered."""
     ask = replace(ask, question=_as_item_question(ask.question))
     q = ask.question
+    if q.venues and q.window and not (q.events or q.activities):
+        return compose_schedule(ask)  # "那下午体育馆那个表演几点": what is on there then
     selection = select(ask, CATEGORY_OF_INTENT.get(q.intent))
     if selection is None:
         return compose_schedule(ask)
@@ -86,7 +88,9 @@ def _event(ask: Ask) -> Answer:
     if (wants_travel or any(a in VENUE_ASPECTS for a in q.aspects)) and not specific:
         venue = venue_for(ask)
         if venue is not None:
-            return compose_transport(ask, venue) if wants_travel else compose_venue(ask, venue)
+            # The way there (or the car park) of an item: "몇시 시작이에요?" next is about it.
+            answer = compose_transport(ask, venue) if wants_travel else compose_venue(ask, venue)
+            return replace(answer, context=answer.context.moved_to(event=selection.selector))
     if not q.names_subject:
         entry = confident(ask) if q.intent in INTENT_TOPICS else None
         if (
@@ -197,8 +201,10 @@ def _faq_follow_up(ask: Ask) -> Answer | None:
     entry = ask.content.faq_entry(context.faq)
     if entry is None or unknown_words(q.asked, entry_source(entry)):
         return None
-    if q.asked and confident(ask) != entry:
-        return None  # "프레스센터 어디예요?" after accreditation: the press centre's entry
+    if q.asked and not ALSO.search(q.text) and confident(ask) != entry:
+        # "프레스센터 어디예요?" after accreditation is the press centre's entry;
+        # "电话呢" after the consulate is still the consulate's.
+        return None
     return compose_entry(ask, entry)
 
 
@@ -292,10 +298,16 @@ def _fallback(ask: Ask) -> Answer:
     q, topic = ask.question, ask.context.topic
     said = _FIXED_REPLIES.get(q.intent)
     if said is not None:
-        # Reached when the message asks nothing of the subject talked about.
+        # Reached when the message asks nothing of the subject talked about; an FAQ
+        # entry asked about its words still answers ("我护照丢了怎么办").
+        entry = confident(ask) if q.asked else None
+        if entry is not None:
+            return compose_entry(ask, entry)
         return Answer([{"response": said}], ask.context)
     if q.venues:
         return _venue(ask)
+    if q.window and topic in ("venue", "transport") and THERE.search(q.text):
+        return compose_schedule(ask)  # "今晚那儿演啥" after the way to the theatre
     if topic in _COMPOSERS and (q.window or q.origin):
         return _COMPOSERS[topic](ask)
     if not _looks_like_a_question(q.text):
@@ -320,6 +332,7 @@ _NOT_QUESTIONS = (
 )
 #: Intents the fallback answers with a fixed reply when nothing else fits.
 _FIXED_REPLIES = {
+    "affirm": "utter_affirm",
     "deny": "utter_deny",
     "out_of_scope": "utter_out_of_scope",
     "bot_challenge": "utter_iamabot",

@@ -21,6 +21,7 @@ from bot.content.gazetteer import Named, gazetteer
 from bot.content.model import CATEGORIES, Content
 from bot.nlu.dates import TimeWindow, find_time_expression
 from bot.nlu.language import fold
+from bot.nlu.lexicon import asks_who_may_come
 
 _FROM_BEFORE = ("从", "自", "由")
 _ON_THE_WAY = re.compile(
@@ -89,10 +90,18 @@ def _values(entities: Sequence[Mapping[str, Any]], name: str) -> tuple[str, ...]
     return tuple(found)
 
 
-def _aspects(entities: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    """The aspects asked; a price asked with parking is the car park's ("주차 무료예요?")."""
+def _aspects(entities: Sequence[Mapping[str, Any]], text: str) -> tuple[str, ...]:
+    """The aspects asked, as the NLU found them and as the message implies.
+
+    A height or an age asks who may come ("我家小孩一米一，能进吗"); a price asked
+    with parking or a way there is theirs ("주차 무료예요?", "打车多少钱").
+    """
     aspects = _values(entities, "aspect")
-    return tuple(a for a in aspects if a != "price") if "parking" in aspects else aspects
+    if "eligibility" not in aspects and asks_who_may_come(text):
+        aspects = (*aspects, "eligibility")
+    if "parking" in aspects or "transport" in aspects:
+        return tuple(a for a in aspects if a != "price")
+    return aspects
 
 
 def _starts_from(text: str, start: int, end: int) -> bool:
@@ -234,7 +243,7 @@ def read_question(message: Mapping[str, Any], content: Content, now: datetime) -
     return Question(
         text=text,
         intent=intent,
-        aspects=_aspects(entities),
+        aspects=_aspects(entities, text),
         window=when.window if when else None,
         typed_when=when.text if when else None,
         activities=_values(entities, "activity"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from actions.answering import Answer, Ask
 from actions.context import EventSelector
+from actions.followup import THERE
 from actions.listing import Item, event_list, group_items, item_when, paginate
 from actions.render import format_date_range, format_day, venue_name
 from bot.content.model import Event
@@ -105,9 +106,11 @@ def _place(ask: Ask) -> str | None:
     q, context = ask.question, ask.context
     if q.venues:
         return q.venues[0]
-    # A venue left by a list of that place's day; not one of an item answered before.
+    # A venue left by a list of that place's day, or the place just talked about
+    # ("今天那里有啥" after "棋院在哪"); not the venue of an item answered before.
     listed = context.topic == "schedule" and context.window is not None
-    return context.venue if listed else None
+    there = context.topic in ("venue", "transport") and bool(THERE.search(q.text))
+    return context.venue if listed or there else None
 
 
 def compose_schedule(ask: Ask) -> Answer:

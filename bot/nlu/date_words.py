@@ -137,8 +137,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("d", re.compile(r"(?<![\d.:/\-])(\d{1,2})\s*(?:日|号|號|일)(?!\s*(?:권|간|정|차))")),
     ("d_cn", re.compile(rf"(?<![月\d])({CN_NUM})[号號]")),
     ("dayparts", re.compile("|".join(DAY_PARTS))),
-    ("context_day", re.compile("|".join(sorted(CONTEXT_DAYS, key=len, reverse=True)))),
-    ("event_day", re.compile("|".join(sorted(EVENT_DAYS, key=len, reverse=True)))),
     (
         "weekday_zh",
         re.compile(
@@ -157,6 +155,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("rel", re.compile("|".join(sorted(REL_DAYS, key=len, reverse=True)))),
+    # Last: "周三那天" is Wednesday; "那天" alone is the day talked about.
+    ("context_day", re.compile("|".join(sorted(CONTEXT_DAYS, key=len, reverse=True)))),
+    ("event_day", re.compile("|".join(sorted(EVENT_DAYS, key=len, reverse=True)))),
     (
         "upcoming",
         re.compile(

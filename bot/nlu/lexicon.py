@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,3 +61,18 @@ def without_interrogatives(word: str) -> str:
     for interrogative in sorted(_lexicon().get("interrogatives") or [], key=len, reverse=True):
         word = word.replace(fold(str(interrogative)), "")
     return word
+
+
+def entry_words() -> tuple[str, ...]:
+    """The (folded) words of arriving, entering or checking in."""
+    return tuple(fold(str(w)) for w in _lexicon().get("entry_words") or [])
+
+
+@lru_cache(maxsize=1)
+def _eligibility() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(str(p)) for p in _lexicon().get("eligibility_patterns") or [])
+
+
+def asks_who_may_come(text: str) -> bool:
+    """Whether a message gives a height or an age, which asks who may take part."""
+    return any(p.search(text) for p in _eligibility())

@@ -15,7 +15,7 @@ from harness.project import ROOT
 #: Every aspect the actions know (actions/question.py, actions/event_answers.py).
 ASPECTS = {
     "when", "where", "transport", "duration", "price", "register", "eligibility", "photos",
-    "bring", "parking", "hours", "capacity", "list", "people", "status", "meet",
+    "bring", "parking", "hours", "capacity", "list", "people", "status", "meet", "entry",
 }  # fmt: skip
 
 

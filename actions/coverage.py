@@ -55,12 +55,14 @@ def asked_words(message: Mapping[str, Any], names: Iterable[str] = ()) -> tuple[
 
 
 def _means_something(word: str) -> bool:
+    if related_words(word):
+        return True  # "带走" is made of function characters, yet asks something
     return bool(word) and word not in generic_words() and not is_function_word(word)
 
 
 def _trimmed(word: str) -> str:
     """A Chinese word without the function characters at its ends ("几楼" asks for "楼")."""
-    if len(word) < 2 or not any(map(is_han, word)):
+    if len(word) < 2 or not any(map(is_han, word)) or related_words(word):
         return word
     start, end = 0, len(word)
     while start < end and is_function_word(word[start]):

@@ -16,13 +16,15 @@ from actions.context import Context
 from actions.coverage import event_source, unknown_words
 from actions.question import Question
 from bot.content.gazetteer import gazetteer
-from bot.content.model import Content
+from bot.content.model import Content, Event
 from bot.nlu.dates import PART_HOURS, TZ, TimeWindow
 
 #: "And at Xita?" / "西塔呢?" / "시타는요?": the same question about another subject.
 #: "There" / "那儿" / "거기": the place just talked about.
 THERE = re.compile(r"那里|那儿|那兒|那边|那邊|那裡|那个地方|거기|그곳|그쪽|거기서")
 ALSO = re.compile(r"[也呢还還]|도요|도\s*[?？]|도$|[은는]요")
+#: "不对，我问的是…" / "아니요, …말고": the item talked about was not the one meant.
+CORRECTION = re.compile(r"^\W*(不对|不是|아니)|我是说|我说的是|我问的是|말고|말한 건|말한 거")
 
 
 #: Details of a place that a bare follow-up keeps asking ("주말에도 괜찮아요?" after "주차돼요?").
@@ -61,6 +63,27 @@ def name_by_part(question: Question, context: Context, content: Content) -> Ques
             return question
     found = [i for word in question.asked for i in gazetteer(content).events_by_part(word)]
     return replace(question, events=tuple(dict.fromkeys(found))) if found else question
+
+
+def corrected_items(question: Question, context: Context, content: Content) -> tuple[Event, ...]:
+    """The other items of the kind talked about that a correction describes.
+
+    "不对 我问的是小孩上课那个" after the taekwondo match is the children's class;
+    "不是，我是说今天下午那个青少年的" is this afternoon's youth session.
+    """
+    if question.events or context.event is None or not CORRECTION.search(question.text):
+        return ()
+    talked = context.event.resolve(content)
+    if not talked:
+        return ()
+    kinds = question.categories or (talked[0].category,)
+    others = [e for e in content.events if e.category in kinds and e not in talked]
+    if question.window is not None:
+        window = question.window
+        others = [e for e in others if e.start < window.end and e.end > window.start]
+    if question.asked:
+        others = [e for e in others if not unknown_words(question.asked, event_source((e,)))]
+    return tuple(others) if question.window or question.asked else ()
 
 
 def remembered_day(context: Context, content: Content, now: datetime) -> date | None:

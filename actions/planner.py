@@ -26,7 +26,8 @@ from actions.context import EventSelector
 from actions.coverage import entry_source, event_source, unknown_words, venue_source
 from actions.event_answers import Selection, compose_event, select
 from actions.faq import INTENT_TOPICS, compose_entry, compose_faq, compose_no_info, confident
-from actions.followup import ALSO, THERE
+from actions.faq_followups import faq_follow_up, same_question_elsewhere
+from actions.followup import THERE, corrected_items
 from actions.item_lines import ITEM_ASPECTS, fitting_note
 from actions.overview import compose_overview
 from actions.place_answers import (
@@ -76,8 +77,10 @@ def _event(ask: Ask) -> Answer:
     """About programme items: named, of the intent's category, or remembered."""
     ask = replace(ask, question=_as_item_question(ask.question))
     q = ask.question
-    if q.venues and q.window and not (q.events or q.activities):
-        return compose_schedule(ask)  # "那下午体育馆那个表演几点": what is on there then
+    details = [a for a in q.aspects if a in ITEM_ASPECTS and a != "list"]
+    there = bool(THERE.search(q.text)) and not details
+    if (q.venues or there) and q.window and not (q.events or q.activities):
+        return compose_schedule(ask)  # "那下午体育馆那个表演几点", "오후에 거기서 뭐 있어요"
     selection = select(ask, CATEGORY_OF_INTENT.get(q.intent))
     if selection is None:
         return compose_schedule(ask)
@@ -123,9 +126,13 @@ def _about_the_item(ask: Ask, asked: str) -> bool:
     q, context = ask.question, ask.context
     if q.events or q.activities:
         return True
-    if q.window or context.event is None:
+    if context.event is None:
         return False
     events = context.event.resolve(ask.content)
+    if q.window and not q.venues:
+        # "오후 거는 일반인도 돼요?" asks a detail of that afternoon's session of the kind.
+        detail = any(a in ITEM_ASPECTS and a not in ("when", "list") for a in q.aspects)
+        return detail and any(e.start < q.window.end and e.end > q.window.start for e in events)
     if q.venues and not {e.venue for e in events} >= set(q.venues):
         return False
     meanings = PLACE_MEANINGS.get(asked, ())
@@ -191,34 +198,6 @@ def _items_that_say(ask: Ask) -> Answer | None:
     return compose_event(ask, Selection(selector, selector.resolve(ask.content), None))
 
 
-def _faq_follow_up(ask: Ask) -> Answer | None:
-    """A bare follow-up of an FAQ answer ("末班几点", "周日也有吗") is answered by that entry."""
-    q, context = ask.question, ask.context
-    if context.topic != "faq" or not context.faq or q.names_subject or q.origin:
-        return None
-    if q.intent in _NOT_QUESTIONS:
-        return None
-    entry = ask.content.faq_entry(context.faq)
-    if entry is None or unknown_words(q.asked, entry_source(entry)):
-        return None
-    if q.asked and not ALSO.search(q.text) and confident(ask) != entry:
-        # "프레스센터 어디예요?" after accreditation is the press centre's entry;
-        # "电话呢" after the consulate is still the consulate's.
-        return None
-    return compose_entry(ask, entry)
-
-
-def _same_question_elsewhere(ask: Ask) -> Answer | None:
-    """After an FAQ answer, "also at the forum?" asks that entry again about another item."""
-    q, context = ask.question, ask.context
-    if context.topic != "faq" or not context.faq or q.aspects or q.asked:
-        return None
-    if not (q.names_subject and ALSO.search(q.text)):
-        return None
-    entry = ask.content.faq_entry(context.faq)
-    return compose_entry(ask, entry) if entry is not None else None
-
-
 def _schedule(ask: Ask) -> Answer:
     q = ask.question
     if q.venues and not q.window:
@@ -270,6 +249,8 @@ def _knows_more(ask: Ask, entry_text: str, venue: Venue) -> bool:
 
 def _transport(ask: Ask) -> Answer:
     q = ask.question
+    if q.window and not q.origin and "transport" not in q.aspects and THERE.search(q.text):
+        return compose_schedule(ask)  # "今晚那儿演啥" after the way to the theatre
     venue = venue_for(ask, use_context=not q.location)
     entry = confident(ask)
     travel_faq = entry is not None and entry.topic in ("transport", "facilities")
@@ -287,6 +268,12 @@ def _transport(ask: Ask) -> Answer:
             return compose_entry(ask, entry)
     lead = [entry.answer.get(ask.lang)] if travel_faq and entry is not None and named else []
     return compose_transport(ask, venue, lead)
+
+
+def _from_somewhere(ask: Ask) -> bool:
+    """A starting point, no time: the way from there to the place talked about."""
+    q, context = ask.question, ask.context
+    return bool(q.origin and not q.window and (context.venue or context.event))
 
 
 def _looks_like_a_question(text: str) -> bool:
@@ -317,19 +304,6 @@ def _fallback(ask: Ask) -> Answer:
     return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
 
 
-#: Intents that ask nothing of the content.
-_NOT_QUESTIONS = (
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "change_language",
-    "human_handoff",
-    "out_of_scope",
-    "show_more",
-)
 #: Intents the fallback answers with a fixed reply when nothing else fits.
 _FIXED_REPLIES = {
     "affirm": "utter_affirm",
@@ -361,7 +335,11 @@ def plan(ask: Ask, asked: str) -> Answer:
         return compose_entry(ask, entry) if entry is not None else compose_no_info(ask)
     if asked == "location":
         return compose_location(ask)
-    again = _same_question_elsewhere(ask) or _faq_follow_up(ask)
+    corrected = corrected_items(ask.question, ask.context, ask.content)
+    if corrected:
+        selector = EventSelector("events", tuple(e.id for e in corrected))
+        return compose_event(ask, Selection(selector, corrected, ask.question.window))
+    again = same_question_elsewhere(ask) or faq_follow_up(ask)
     if again is not None:
         return again
     if asked in ("faq", "fallback", "venue", "transport"):
@@ -376,6 +354,8 @@ def plan(ask: Ask, asked: str) -> Answer:
         said = _items_that_say(ask)
         if said is not None:
             return said
+    if asked in ("faq", "fallback", "overview") and _from_somewhere(ask):
+        return _transport(ask)  # "칭녠다제국제호텔에 묵고 있는데 걸어갈 수 있나요"
     if asked == "overview" and "list" in ask.question.aspects:
         return compose_schedule(ask)  # "코리아위크 전체 프로그램 뭐뭐 있어?"
     return _COMPOSERS.get(asked, _fallback)(ask)

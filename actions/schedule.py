@@ -107,9 +107,10 @@ def _place(ask: Ask) -> str | None:
     if q.venues:
         return q.venues[0]
     # A venue left by a list of that place's day, or the place just talked about
-    # ("今天那里有啥" after "棋院在哪"); not the venue of an item answered before.
+    # ("今天那里有啥" after "棋院在哪", "오후에 거기서 뭐 있어요" after a forum); not the
+    # venue of an item answered before when the list does not say "there".
     listed = context.topic == "schedule" and context.window is not None
-    there = context.topic in ("venue", "transport") and bool(THERE.search(q.text))
+    there = context.topic in ("venue", "transport", "event") and bool(THERE.search(q.text))
     return context.venue if listed or there else None
 
 

@@ -26,6 +26,7 @@ from actions.screen import fit
 from bot.content.model import CATEGORIES, Event, FaqEntry
 from bot.nlu.dates import TimeWindow
 from bot.nlu.language import fold
+from bot.nlu.lexicon import related_words
 
 #: Lines of a list the visitor asked for, at once.
 LIST_PAGE = 8
@@ -152,7 +153,8 @@ def _unknown_to_items(ask: Ask, events: Sequence[Event]) -> list[str]:
     if len(ask.question.text) > STORY_CHARS or fitting_note(ask, events) is not None:
         return []
     if ask.question.aspects:
-        asked = tuple(w for w in asked if len(w) >= STRONG_WORD)
+        # Words with related words are known nouns however short ("학생 할인 있어요?").
+        asked = tuple(w for w in asked if len(w) >= STRONG_WORD or related_words(w))
     names = [n for e in events for n in e.names()]
     return unknown_words(asked, event_source(events), names)
 

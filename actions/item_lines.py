@@ -17,7 +17,7 @@ from actions.render import format_clock, venue_name
 from bot.content.model import Event, FaqEntry, Note, Text
 from bot.content.retrieval import FaqIndex
 from bot.nlu.language import fold
-from bot.nlu.lexicon import entry_words, is_function_word, without_interrogatives
+from bot.nlu.lexicon import bring_words, entry_words, is_function_word, without_interrogatives
 
 #: Aspects answered from an event's own fields, in the order they lead an answer.
 EVENT_ASPECTS = (
@@ -155,11 +155,20 @@ def _field_lines(ask: Ask, event: Event) -> dict[str, Callable[[], str | None]]:
         if who
         else say("utter_piece_join", "join", event.how_to_join),
         "photos": say("utter_piece_photos", "photos", event.photos),
-        "bring": say("utter_piece_bring", "bring", event.bring),
+        "bring": say("utter_piece_bring", "bring", event.bring)
+        if event.bring
+        else say("utter_piece_join", "join", _says_what_to_show(event.how_to_join)),
         "capacity": lambda: (
             ask.say("utter_piece_capacity", capacity=event.capacity) if event.capacity else None
         ),
     }
+
+
+def _says_what_to_show(text: Text | None) -> Text | None:
+    """The way in, when it says what to bring or show ("확인 문자와 여권을 제시")."""
+    if text is None or not any(w in fold(f"{text.zh} {text.ko}") for w in bring_words()):
+        return None
+    return text
 
 
 def aspect_line(ask: Ask, event: Event, aspect: str, when: str) -> str | None:

@@ -68,6 +68,11 @@ def entry_words() -> tuple[str, ...]:
     return tuple(fold(str(w)) for w in _lexicon().get("entry_words") or [])
 
 
+def bring_words() -> tuple[str, ...]:
+    """The (folded) words of bringing or showing something at the door."""
+    return tuple(fold(str(w)) for w in _lexicon().get("bring_words") or [])
+
+
 @lru_cache(maxsize=1)
 def _eligibility() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(str(p)) for p in _lexicon().get("eligibility_patterns") or [])

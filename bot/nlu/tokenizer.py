@@ -22,6 +22,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +89,11 @@ def script_runs(text: str) -> Iterator[tuple[str, int, str]]:
 DOMAIN_WORDS = Path(__file__).resolve().parent / "domain_words.yml"
 
 
-def _domain_words(lang: str) -> list[str]:
+@lru_cache(maxsize=2)
+def _domain_words(lang: str) -> tuple[str, ...]:
     """The event's own words for one analyser (bot/nlu/domain_words.yml)."""
     with open(DOMAIN_WORDS, encoding="utf-8") as handle:
-        return [str(word) for word in (yaml.safe_load(handle) or {}).get(lang) or []]
+        return tuple(str(word) for word in (yaml.safe_load(handle) or {}).get(lang) or [])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -237,7 +239,9 @@ class BilingualTokenizer(Tokenizer):
                 words = [
                     w
                     for w, flag in jieba.posseg.lcut(simplified)
-                    if flag.startswith(_CHINESE_NOUNS)
+                    # jieba.posseg keeps its dictionary's tag ("洽谈" v) when it was
+                    # initialised before add_word: the event's own words are nouns here.
+                    if flag.startswith(_CHINESE_NOUNS) or w in _domain_words("zh")
                 ]
             elif script == HANGUL:
                 words = [m.form for m in self._korean().tokenize(run) if m.tag in _KOREAN_NOUNS]

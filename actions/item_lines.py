@@ -42,8 +42,8 @@ ITEM_ASPECTS = (*EVENT_ASPECTS, "list", "status")
 ALIKE_ASPECTS = ("when", "hours", "capacity")
 #: How well a question must match one of an item's notes to be answered by it
 #: (``FaqMatch.confidence``; the wrong notes of the tuned conversations scored below 0.16,
-#: the right ones above 0.25).
-NOTE_THRESHOLD = 0.24
+#: the right ones 0.237 and above).
+NOTE_THRESHOLD = 0.22
 
 
 def _note_index(events: Sequence[Event]) -> FaqIndex | None:
@@ -76,7 +76,8 @@ def fitting_note(ask: Ask, events: Sequence[Event]) -> str | None:
     # the forum by its pitching): then the whole message is matched.
     matches = index.search(query, limit=3) if len(query) >= 2 else []
     weak = not matches or matches[0].confidence < NOTE_THRESHOLD
-    if weak and not ask.question.aspects:
+    named = bool(ask.question.events or ask.question.activities)
+    if weak and (named or not ask.question.aspects):
         matches = index.search(whole, limit=3)
     for match in matches:
         note = match.entry

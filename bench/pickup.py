@@ -65,8 +65,8 @@ QUESTION = "미아 보호소는 어디예요?"
 
 
 def new_answer(mark: str) -> str:
-    """The Korean answer of the benchmark's FAQ entry marked ``mark``: no shipped content says it."""
-    return f"가까운 직원에게 바로 알리거나 1번 출입구 안내데스크의 미아 보호소로 오세요({MARK} {mark})."
+    """The Korean answer of the benchmark's entry marked ``mark``: no shipped content says it."""
+    return f"가까운 직원에게 알리거나 1번 출입구 안내데스크의 미아 보호소로 오세요({MARK} {mark})."
 
 
 def with_new_entry(texts: dict[str, str], mark: str) -> dict[str, str]:
@@ -184,7 +184,11 @@ def summarize(runs: list[dict[str, Any]], key: str = "after_switch_s") -> dict[s
 
 
 def _redis_store(settings: BenchSettings) -> tuple[RedisContentStore, dict[str, str]] | None:
-    """A content store under a new random prefix and the bot's environment for it; None if no Redis."""
+    """A content store under a new random prefix, and the bot's environment for it.
+
+    Returns:
+        None when Redis does not answer.
+    """
     from redis.exceptions import RedisError
 
     from bot.redis_client import connect

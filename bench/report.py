@@ -292,6 +292,14 @@ def pickup_section(figures: dict[str, Any]) -> list[str]:
         table(heading, body),
         "",
     ]
+    if pickup.get("load_before") is not None:
+        cores = dig(figures, "machine", "cores") or "–"
+        parts += [
+            f"Load average (1 min) when the stage began: {pickup['load_before']:.1f} on "
+            f"{cores} cores; a reload parses and checks the content, so other work on the "
+            "machine lengthens these times.",
+            "",
+        ]
     skipped = [f"- Skipped: {note}" for note in pickup.get("skipped", [])]
     return parts + (skipped + [""] if skipped else [])
 

@@ -42,6 +42,7 @@ def test_report_section_and_targets_per_mode() -> None:
         "pickup": {
             "repeats": 2,
             "target_s": 2.0,
+            "load_before": 3.3,
             "embedded": {"publish": fast, "publish_from_call": slow, "restore": fast},
             "skipped": ["redis: Redis did not answer"],
         }
@@ -51,7 +52,7 @@ def test_report_section_and_targets_per_mode() -> None:
     row = "| embedded (content folder) | from the publish call's return | 2/2 | 0.40 s |"
     assert row in section
     assert "| 2.40 s | **missed** |" in section and "Skipped: redis" in section
-    assert "Redis (published version)" not in section
+    assert "Redis (published version)" not in section and "began: 3.3 on – cores" in section
     embedded, redis = pickup_targets(figures)
     assert embedded["met"] is True and embedded["value"] == 0.5 and redis["met"] is None
     figures["pickup"]["embedded"]["publish"] = summarize([{"after_switch_s": None}])

@@ -63,7 +63,7 @@ faq-eval: $(STAMP) ## FAQ match and question-grouping thresholds on the held-out
 	$(PY) -m bot.evaluation.faq
 	$(PY) -m bot.evaluation.faq clusters
 
-bench: $(STAMP) ## Benchmarks against stock Rasa (~16 min): docs/benchmarks.md, docs/bench/
+bench: $(STAMP) ## Benchmarks against stock Rasa, publish to answer (~18 min): docs/benchmarks.md, docs/bench/
 	$(PY) -m bench
 
 bench-quick: $(STAMP) ## Benchmark smoke run (reduced epochs, short loads): results/bench-quick/

@@ -3,9 +3,11 @@
     python -m bench                  # make bench: everything, docs/benchmarks.md
     python -m bench --quick          # make bench-quick: a smoke run into results/bench-quick/
     python -m bench --stages serving # re-run one stage; earlier figures of the same mode are kept
+    python -m bench --quick --stages pickup  # only the publish-to-answer timing
 
 Stages: train (ours and stock, timed), understanding (held-out, cross-validation),
-serving (start-up, latency, throughput, memory), then the report. Figures are
+serving (start-up, latency, throughput, memory), pickup (publish to changed
+answer, embedded and Redis mode), then the report. Figures are
 saved in the work folder after every stage.
 """
 
@@ -22,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine
-from bench.procs import PYTHON, base_env, spawn, stop
+from bench.procs import PYTHON, base_env
 from bench.settings import BenchSettings
 
-STAGES = ("train", "understanding", "serving")
+STAGES = ("train", "understanding", "serving", "pickup")
 REDIS_ENDPOINT_CANDIDATES = ("endpoints.redis.yml", "endpoints-redis.yml")
 #: Every key of the Redis-mode run starts with this.
 REDIS_PREFIX = "kw:bench:"
@@ -184,24 +186,11 @@ def stage_serving(settings: BenchSettings, figures: dict[str, Any]) -> None:
     """Start-up, latency, throughput, memory: ours (in memory, then Redis if set up), stock."""
     from bench.messages import channel_messages
     from bench.serving import measure
+    from bench.stacks import running_fakes
 
     models = settings.work_dir / "models"
     messages = channel_messages(settings.root / "tests" / "nlu")
-    ready = settings.work_dir / "fakes.json"
-    ready.unlink(missing_ok=True)
-    fakes_process = spawn(
-        [PYTHON, "-m", "bench.fakes", str(ready)],
-        base_env(settings),
-        settings.work_dir / "logs" / "fakes.log",
-        cwd=settings.root,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not ready.exists() and time.monotonic() < deadline and fakes_process.poll() is None:
-            time.sleep(0.1)
-        if not ready.exists():
-            raise RuntimeError("the fake platform APIs did not start")
-        fakes = json.loads(ready.read_text(encoding="utf-8"))
+    with running_fakes(settings) as fakes:
         serving: dict[str, Any] = {}
         print("Serving: ours (in-memory stores)…", flush=True)
         serving["ours"] = measure(settings, "ours", models / "ours.tar.gz", messages, fakes)
@@ -223,8 +212,18 @@ def stage_serving(settings: BenchSettings, figures: dict[str, Any]) -> None:
         print("Serving: stock Rasa (REST)…", flush=True)
         serving["stock"] = measure(settings, "stock", models / "stock.tar.gz", messages)
         figures["serving"] = serving
-    finally:
-        stop([fakes_process])
+
+
+def stage_pickup(settings: BenchSettings, figures: dict[str, Any]) -> None:
+    """Publish to changed answer on a running assistant, embedded and Redis mode."""
+    from bench import pickup
+    from bench.stacks import running_fakes
+
+    model = settings.work_dir / "models" / "ours.tar.gz"
+    if not model.exists():  # only this stage was asked for: the project's trained model
+        model = settings.root / "models" / "korea-week.tar.gz"
+    with running_fakes(settings) as fakes:
+        figures["pickup"] = {**pickup.measure(settings, model, fakes), "model": model.name}
 
 
 LOG_PATTERNS = {
@@ -283,7 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures.update(machine=machine.describe(), settings=settings_record(settings))
     figures["mode"] = settings.mode
     figures.setdefault("notes", [])
-    steps = {"train": stage_train, "understanding": stage_understanding, "serving": stage_serving}
+    steps = {
+        "train": stage_train,
+        "understanding": stage_understanding,
+        "serving": stage_serving,
+        "pickup": stage_pickup,
+    }
     for stage in STAGES:
         if stage in stages:
             started = time.monotonic()

@@ -43,6 +43,7 @@ class BenchSettings:
         redis_endpoints: An endpoints file with Redis tracker/lock stores, or None.
         redis_db: The Redis database the Redis-mode run uses (its earlier keys are deleted).
         fixed_now: KW_NOW for the action servers.
+        pickup_repeats: Publishes timed per mode by the pickup stage.
     """
 
     mode: str
@@ -60,6 +61,7 @@ class BenchSettings:
     redis_endpoints: Path | None = None
     redis_db: int = 13
     fixed_now: str = FIXED_NOW
+    pickup_repeats: int = 5
     root: Path = field(default=ROOT)
 
     @classmethod
@@ -96,6 +98,7 @@ class BenchSettings:
             workers=(1, 2),
             out_dir=ROOT / "results" / "bench-quick",
             work_dir=ROOT / "results" / "bench-quick" / "work",
+            pickup_repeats=2,
         )
 
     def with_(self, **changes: object) -> BenchSettings:

@@ -10,10 +10,13 @@ is timed from process start to the first REST answer.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,7 +122,7 @@ def start_ours(
     url = f"http://127.0.0.1:{port}"
     answered = first_answer(f"{url}/webhooks/rest/webhook", top, START_TIMEOUT)
     rasa_pid = find_child(top.pid, "bot.server.rasa_server run", 5.0)  # Rasa's CLI with our fixes
-    actions_pid = find_child(top.pid, "rasa_sdk", 5.0)
+    actions_pid = find_child(top.pid, "bot.server.action_server", 5.0)
     if answered is None or rasa_pid is None or actions_pid is None:
         stop([top])
         raise RuntimeError(f"{name} did not answer within {START_TIMEOUT:.0f} s; see {log}")
@@ -181,3 +184,29 @@ def start_stock(settings: BenchSettings, name: str, model: Path) -> Stack:
         raise RuntimeError(f"{name} did not answer within {START_TIMEOUT:.0f} s; see {logs}")
     startup = {"first_answer_s": answered - started, "rasa_first_answer_s": answered - started}
     return Stack(name, url, [actions, server], server.pid, actions.pid, startup)
+
+
+@contextmanager
+def running_fakes(settings: BenchSettings) -> Iterator[dict[str, str]]:
+    """Runs the fake WeChat and Telegram APIs (``bench.fakes``); yields their base URLs.
+
+    Raises:
+        RuntimeError: When they do not start within a minute.
+    """
+    ready = settings.work_dir / "fakes.json"
+    ready.unlink(missing_ok=True)
+    process = spawn(
+        [PYTHON, "-m", "bench.fakes", str(ready)],
+        base_env(settings),
+        settings.work_dir / "logs" / "fakes.log",
+        cwd=settings.root,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        if not ready.exists():
+            raise RuntimeError("the fake platform APIs did not start")
+        yield json.loads(ready.read_text(encoding="utf-8"))
+    finally:
+        stop([process])

@@ -111,6 +111,22 @@ def serving_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return [_row(*target) for target in table]
 
 
+def pickup_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Publish to changed answer, slowest of the repetitions, per mode.
+
+    A repetition that never saw the changed answer makes the target missed.
+    """
+    result = []
+    for mode, name in (("embedded", "embedded"), ("redis", "Redis")):
+        summary = dig(figures, "pickup", mode, "publish") or {}
+        value = summary.get("max")
+        row = _row(f"Publish to changed answer, {name} mode (slowest)", value, 2, False, " s")
+        if summary.get("misses"):
+            row["met"] = False
+        result.append(row)
+    return result
+
+
 def rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """Every target of the issue with our value and met / missed / not measured."""
-    return understanding_targets(figures) + serving_targets(figures)
+    return understanding_targets(figures) + serving_targets(figures) + pickup_targets(figures)

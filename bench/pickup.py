@@ -36,6 +36,7 @@ from bench.stacks import Stack, start_ours
 from bot.content.filestore import FileContentStore
 from bot.content.loader import read_content_texts
 from bot.content.store import ContentStore, RedisContentStore
+from harness.lost_child import lost_child_entry
 from harness.ports import free_port
 
 #: The target: a publish is answered from within this many seconds.
@@ -44,22 +45,6 @@ TARGET_S = 2.0
 GIVE_UP_S = 30.0
 #: The new FAQ entry's entry is named, and its Korean answer ends, with this and a mark.
 MARK = "벤치"
-NEW_ENTRY = """
-  - id: bench-lost-child-{mark}
-    topic: facilities
-    questions:
-      zh:
-        - 孩子走丢了怎么办？
-        - 走失儿童在哪里等
-        - 找不到孩子了
-      ko:
-        - 아이를 잃어버렸어요
-        - 미아 보호소는 어디예요?
-        - 아이를 못 찾겠어요
-    answer:
-      zh: 请马上告诉最近的工作人员，或到展览中心1号门服务台的走失儿童集合点（基准 {mark}）。
-      ko: {answer}
-"""
 #: Asked through the REST channel; only the new entry answers it (with ``new_answer``).
 QUESTION = "미아 보호소는 어디예요?"
 
@@ -75,7 +60,8 @@ def with_new_entry(texts: dict[str, str], mark: str) -> dict[str, str]:
     Each repetition publishes a different mark, so every publish is a version the
     running bot has never loaded (no cache of parsed versions can answer it).
     """
-    entry = NEW_ENTRY.format(mark=mark, answer=new_answer(mark))
+    zh = f"请马上告诉最近的工作人员，或到展览中心1号门服务台的走失儿童集合点（基准 {mark}）。"
+    entry = lost_child_entry(f"bench-lost-child-{mark}", zh, new_answer(mark))
     changed = dict(texts)
     changed["faq.yml"] = texts["faq.yml"].rstrip("\n") + "\n" + entry
     return changed

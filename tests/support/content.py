@@ -5,28 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content.loader import read_content_texts
+from harness.lost_child import lost_child_entry
 from harness.project import CONTENT
 
 LOST_CHILD_ZH = "请马上告诉最近的工作人员，或到展览中心1号门服务台的走失儿童集合点（样例）。"
 LOST_CHILD_KO = (
     "가까운 직원에게 바로 알리거나 전시센터 1번 출입구 안내데스크의 미아 보호소로 오세요(샘플)."
 )
-LOST_CHILD_ENTRY = f"""
-  - id: lost-child
-    topic: facilities
-    questions:
-      zh:
-        - 孩子走丢了怎么办？
-        - 走失儿童在哪里等
-        - 找不到孩子了
-      ko:
-        - 아이를 잃어버렸어요
-        - 미아 보호소는 어디예요?
-        - 아이를 못 찾겠어요
-    answer:
-      zh: {LOST_CHILD_ZH}
-      ko: {LOST_CHILD_KO}
-"""
+LOST_CHILD_ENTRY = lost_child_entry("lost-child", LOST_CHILD_ZH, LOST_CHILD_KO)
 #: Paraphrases of the new entry that are not among its questions.
 LOST_CHILD_PARAPHRASES = {
     "zh": "小孩走丢了去哪找",

@@ -204,6 +204,12 @@ class Settings(BaseModel):
         "the Rasa server, for the Telegram polling tool",
         default="http://127.0.0.1:5005",
     )
+    # --- lean serving (issue 13) ---
+    lean_imports: bool = _var(
+        "KW_LEAN_IMPORTS",
+        "serve without importing TensorFlow when the model uses no TensorFlow component: on/off",
+        default=True,
+    )
 
     class Config:
         """Fields may be given by name or by variable; settings never change."""

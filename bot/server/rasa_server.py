@@ -1,4 +1,4 @@
-"""Rasa's own command line, with three measured fixes applied first.
+"""Rasa's own command line, with four measured fixes applied first.
 
 1. Speed. Rasa 3.6's ``RemoteAction._validate_action_result`` calls
    ``jsonschema.validate``, which (jsonschema 4.17) re-checks the schema itself
@@ -20,6 +20,13 @@
    ``Event`` subclasses recursively (with ``inspect.isabstract`` on each) every
    time: 4.6 % of the Rasa server's CPU under load (py-spy). The classes do not
    change once imported, so the answer is remembered per type name.
+4. Memory and start-up. Serving imports TensorFlow (with Keras, jax and tensorboard:
+   about 2,800 modules and 3.4 s) and matplotlib, though our pipeline and policies
+   use neither. ``bot.server.lean_imports`` supplies light stand-ins for the six
+   Rasa modules that pull them in, for ``run``/``shell`` without ``--enable-api``
+   and only when the model's predict schema uses no TensorFlow component
+   (``KW_LEAN_IMPORTS=off`` turns it off). Any real use loads the real modules.
+   Measured with ``python -m bench`` (docs/benchmarks.md): see the figures there.
 
     python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...
 
@@ -29,6 +36,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -125,11 +133,28 @@ def install() -> None:
     MessageProcessor.__init__ = init
 
 
+def install_lean_imports(argv: list[str]) -> bool:
+    """Installs fix 4 (stand-ins for Rasa's TensorFlow modules) when these arguments allow.
+
+    Returns:
+        Whether the stand-ins are installed; must run before Rasa is imported.
+    """
+    from bot.server import lean_imports
+    from bot.settings import get_settings
+
+    if not lean_imports.wanted(argv, get_settings().lean_imports):
+        return False
+    lean_imports.install()
+    logger.info("Serving without TensorFlow (KW_LEAN_IMPORTS=off for Rasa's own imports)")
+    return True
+
+
 def main() -> None:
     """Runs Rasa's command line (same arguments as ``rasa``) with the fixes installed."""
     from bot.quiet import quiet_third_party_warnings
 
     quiet_third_party_warnings()
+    install_lean_imports(sys.argv[1:])
     install()
     from rasa.__main__ import main as rasa_main
 

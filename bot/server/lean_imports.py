@@ -1,0 +1,197 @@
+"""Serving without TensorFlow: light stand-ins for the Rasa modules that pull it in.
+
+Our pipeline and policies use no TensorFlow component, yet ``rasa run`` imports
+TensorFlow (with Keras, jax and tensorboard) through two chains (issue 13):
+``rasa.utils.train_utils`` imports the training callbacks and batch generator, and
+``DefaultV1RecipeValidator`` imports DIETClassifier, ResponseSelector and TEDPolicy
+only to name them in sets. ``rasa.nlu.test`` (imported by ``rasa.server``) also
+brings matplotlib through ``rasa.utils.plotting``.
+
+An import hook supplies a stand-in for each of those modules, holding only the names
+other Rasa modules import from it at module level (a test scans Rasa's source so an
+upgrade that adds one fails). Any real use — calling a stand-in, reading one of its
+attributes, importing a name the stand-in does not hold — loads the real modules
+(one warning) and hands the call on, so nothing breaks, it only gets slower.
+Nothing can be a subclass or instance of a class whose module was never loaded, so
+``issubclass``/``isinstance`` answer False without loading; subclassing a stand-in
+fails loudly (it could never be made to work after the fact).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import json
+import logging
+import sys
+import tarfile
+import types
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Module -> the names other modules import from it at module level.
+STAND_INS: dict[str, tuple[str, ...]] = {
+    "rasa.utils.tensorflow.callback": ("RasaTrainingLogger", "RasaModelCheckpoint"),
+    "rasa.utils.tensorflow.data_generator": ("RasaBatchDataGenerator",),
+    "rasa.nlu.classifiers.diet_classifier": ("DIETClassifier",),
+    "rasa.nlu.selectors.response_selector": ("ResponseSelector",),
+    "rasa.core.policies.ted_policy": ("TEDPolicy",),
+    "rasa.utils.plotting": (),
+}
+
+# Components that need TensorFlow: a model using one is served the stock way.
+TENSORFLOW_COMPONENTS = (
+    "rasa.nlu.classifiers.diet_classifier.",
+    "rasa.nlu.selectors.response_selector.",
+    "rasa.core.policies.ted_policy.",
+    "rasa.core.policies.unexpected_intent_policy.",
+    "rasa.nlu.featurizers.dense_featurizer.lm_featurizer.",
+    "rasa.nlu.featurizers.dense_featurizer.convert_featurizer.",
+)
+
+_state = {"real": False}
+
+
+def load_real(reason: str) -> None:
+    """Stops supplying stand-ins and drops the ones loaded, so imports get the real modules."""
+    if _state["real"]:
+        return
+    _state["real"] = True
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _Finder)]
+    for name in STAND_INS:
+        if isinstance(sys.modules.get(name), _StandInModule):
+            del sys.modules[name]
+    logger.warning("Loading the real %s (and TensorFlow): %s", ", ".join(STAND_INS), reason)
+
+
+def _real_module(name: str, reason: str) -> types.ModuleType:
+    load_real(reason)
+    return importlib.import_module(name)
+
+
+class _StandInType(type):
+    """Type of the stand-ins, so ``issubclass``/``isinstance`` checks need no real class."""
+
+    _kw_module: str
+    _kw_name: str
+
+    def __subclasscheck__(cls, other: Any) -> bool:
+        real = sys.modules.get(cls._kw_module)
+        if real is None or isinstance(real, _StandInModule):
+            return False  # no class can derive from one never loaded
+        return issubclass(other, getattr(real, cls._kw_name))
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return cls.__subclasscheck__(type(obj))
+
+    def _kw_real(cls) -> Any:
+        module = _real_module(cls._kw_module, f"{cls._kw_module}.{cls._kw_name} used")
+        return getattr(module, cls._kw_name)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._kw_real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("_kw_"):
+            raise AttributeError(name)
+        return getattr(cls._kw_real(), name)
+
+    def __new__(mcs, name: str, bases: tuple[Any, ...], namespace: dict[str, Any]) -> Any:
+        for base in bases:
+            if isinstance(base, _StandInType):
+                raise TypeError(
+                    f"{name} subclasses {base._kw_module}.{base._kw_name}, a stand-in while "
+                    "serving without TensorFlow: set KW_LEAN_IMPORTS=off to serve this model"
+                )
+        return super().__new__(mcs, name, bases, namespace)
+
+
+def _stand_in(module: str, name: str) -> Any:
+    """A hashable class-like object named like the real class, loading it on real use."""
+    return _StandInType(name, (), {"_kw_module": module, "_kw_name": name, "__module__": module})
+
+
+class _StandInModule(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(_real_module(self.__name__, f"{self.__name__}.{name} used"), name)
+
+
+class _Loader(importlib.abc.Loader):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return _StandInModule(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        for name in STAND_INS[module.__name__]:
+            setattr(module, name, _stand_in(module.__name__, name))
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname not in STAND_INS or _state["real"]:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, _Loader(), origin="kw-lean-stand-in")
+
+
+def install() -> None:
+    """Supplies the stand-ins from now on (before Rasa is imported)."""
+    if any(isinstance(finder, _Finder) for finder in sys.meta_path):
+        return
+    _state["real"] = False
+    sys.meta_path.insert(0, _Finder())
+
+
+def installed() -> bool:
+    """Whether stand-ins are being supplied (no real use has loaded the real modules)."""
+    return any(isinstance(finder, _Finder) for finder in sys.meta_path)
+
+
+def _model_archive(model: Path) -> Path | None:
+    """The archive ``rasa run --model`` loads: the file, or the newest in a folder."""
+    if model.is_dir():
+        archives = sorted(model.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+        return archives[-1] if archives else None
+    return model if model.is_file() else None
+
+
+def model_needs_tensorflow(model: Path) -> bool:
+    """Whether the model's predict schema uses a TensorFlow component (True if unreadable)."""
+    archive = _model_archive(model)
+    if archive is None:
+        return True
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar:
+                if Path(member.name).name == "metadata.json":
+                    handle = tar.extractfile(member)
+                    metadata = json.load(handle) if handle else {}
+                    break
+            else:
+                return True
+        nodes = metadata["predict_schema"]["nodes"].values()
+        uses = [str(node["uses"]) for node in nodes]
+    except (OSError, tarfile.TarError, ValueError, KeyError, AttributeError):
+        return True
+    return any(use.startswith(TENSORFLOW_COMPONENTS) for use in uses)
+
+
+def wanted(argv: Sequence[str], enabled: bool) -> bool:
+    """Whether these Rasa arguments serve a model that TensorFlow is not needed for.
+
+    Only ``run`` and ``shell`` without ``--enable-api`` (the API can train and load
+    other models); training and every other command keep Rasa's own imports.
+    """
+    if not enabled or not argv or argv[0] not in ("run", "shell") or "--enable-api" in argv:
+        return False
+    model = "models"
+    for index, arg in enumerate(argv):
+        if arg in ("-m", "--model") and index + 1 < len(argv):
+            model = argv[index + 1]
+        elif arg.startswith("--model="):
+            model = arg.split("=", 1)[1]
+    return not model_needs_tensorflow(Path(model))

@@ -14,7 +14,8 @@ attributes, importing a name the stand-in does not hold — loads the real modul
 (one warning) and hands the call on, so nothing breaks, it only gets slower.
 Nothing can be a subclass or instance of a class whose module was never loaded, so
 ``issubclass``/``isinstance`` answer False without loading; subclassing a stand-in
-fails loudly (it could never be made to work after the fact).
+fails loudly, unless the real modules are loaded by then (then the real class is
+subclassed).
 """
 
 from __future__ import annotations
@@ -101,13 +102,19 @@ class _StandInType(type):
         return getattr(cls._kw_real(), name)
 
     def __new__(mcs, name: str, bases: tuple[Any, ...], namespace: dict[str, Any]) -> Any:
-        for base in bases:
-            if isinstance(base, _StandInType):
-                raise TypeError(
-                    f"{name} subclasses {base._kw_module}.{base._kw_name}, a stand-in while "
-                    "serving without TensorFlow: set KW_LEAN_IMPORTS=off to serve this model"
-                )
-        return super().__new__(mcs, name, bases, namespace)
+        stand_ins = [base for base in bases if isinstance(base, _StandInType)]
+        if not stand_ins:
+            return super().__new__(mcs, name, bases, namespace)
+        if not _state["real"]:
+            base = stand_ins[0]
+            raise TypeError(
+                f"{name} subclasses {base._kw_module}.{base._kw_name}, a stand-in while "
+                "serving without TensorFlow: set KW_LEAN_IMPORTS=off to serve this model"
+            )
+        # A module that imported a stand-in and then a name that loaded the real
+        # module (UnexpecTEDIntentPolicy does) subclasses the real class.
+        real = tuple(base._kw_real() if isinstance(base, _StandInType) else base for base in bases)
+        return type(real[0])(name, real, namespace)
 
 
 def _stand_in(module: str, name: str) -> Any:

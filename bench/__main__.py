@@ -7,7 +7,8 @@
 
 Stages: train (ours and stock, timed), understanding (held-out, cross-validation),
 serving (start-up, latency, throughput, memory), pickup (publish to changed
-answer, embedded and Redis mode), then the report. Figures are
+answer, embedded and Redis mode), lean (the Rasa server with and without fix 4:
+start-up, memory, CPU), then the report. Figures are
 saved in the work folder after every stage.
 """
 
@@ -27,7 +28,7 @@ from bench import machine
 from bench.procs import PYTHON, base_env
 from bench.settings import BenchSettings
 
-STAGES = ("train", "understanding", "serving", "pickup")
+STAGES = ("train", "understanding", "serving", "pickup", "lean")
 REDIS_ENDPOINT_CANDIDATES = ("endpoints.redis.yml", "endpoints-redis.yml")
 #: Every key of the Redis-mode run starts with this.
 REDIS_PREFIX = "kw:bench:"
@@ -226,6 +227,20 @@ def stage_pickup(settings: BenchSettings, figures: dict[str, Any]) -> None:
         figures["pickup"] = {**pickup.measure(settings, model, fakes), "model": model.name}
 
 
+def stage_lean(settings: BenchSettings, figures: dict[str, Any]) -> None:
+    """The Rasa server before and after fix 4 (serving without TensorFlow), alternating."""
+    from bench import lean
+    from bench.messages import channel_messages
+    from bench.stacks import running_fakes
+
+    model = settings.work_dir / "models" / "ours.tar.gz"
+    if not model.exists():  # only this stage was asked for: the project's trained model
+        model = settings.root / "models" / "korea-week.tar.gz"
+    messages = channel_messages(settings.root / "tests" / "nlu")
+    with running_fakes(settings) as fakes:
+        figures["lean"] = lean.measure(settings, model, messages, fakes)
+
+
 LOG_PATTERNS = {
     "Circuit breaker tripped": "Rasa stopped a prediction loop (10 actions in a row)",
     "Traceback": "Python tracebacks",
@@ -287,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "understanding": stage_understanding,
         "serving": stage_serving,
         "pickup": stage_pickup,
+        "lean": stage_lean,
     }
     for stage in STAGES:
         if stage in stages:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bench.lean import section as lean_section
 from bench.method import method_notes
 from bench.stats import mean_sd, ratio
 from bench.targets import MB, dig, rows
@@ -339,6 +340,7 @@ def render(figures: dict[str, Any], charts: dict[str, str]) -> str:
         "",
         *conversation_section(figures),
         *pickup_section(figures),
+        *lean_section(figures),
         "## Every load run",
         "",
         latency_table(figures),

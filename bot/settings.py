@@ -210,6 +210,11 @@ class Settings(BaseModel):
         "serve without importing TensorFlow when the model uses no TensorFlow component: on/off",
         default=True,
     )
+    lean_memory: bool = _var(
+        "KW_LEAN_MEMORY",
+        "when serving, share jieba's repeated strings and return freed memory to the OS: on/off",
+        default=True,
+    )
 
     class Config:
         """Fields may be given by name or by variable; settings never change."""

@@ -26,7 +26,10 @@
    Rasa modules that pull them in, for ``run``/``shell`` without ``--enable-api``
    and only when the model's predict schema uses no TensorFlow component
    (``KW_LEAN_IMPORTS=off`` turns it off). Any real use loads the real modules.
-   Measured with ``python -m bench`` (docs/benchmarks.md): see the figures there.
+   With it, ``bot.server.lean_memory`` (``KW_LEAN_MEMORY=off`` turns it off) shares
+   jieba's repeated strings and hands freed memory back once the model is loaded.
+   Measured with ``python -m bench --stages lean`` (docs/benchmarks.md, "Serving
+   without TensorFlow"): see the figures there.
 
     python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...
 
@@ -133,20 +136,30 @@ def install() -> None:
     MessageProcessor.__init__ = init
 
 
-def install_lean_imports(argv: list[str]) -> bool:
-    """Installs fix 4 (stand-ins for Rasa's TensorFlow modules) when these arguments allow.
+def install_lean(argv: list[str]) -> bool:
+    """Installs fix 4 (stand-ins for Rasa's TensorFlow modules, memory measures) as allowed.
+
+    Must run before Rasa is imported.
+
+    Args:
+        argv: Rasa's command line arguments (``run --model …``).
 
     Returns:
-        Whether the stand-ins are installed; must run before Rasa is imported.
+        Whether the stand-ins are installed.
     """
     from bot.server import lean_imports
     from bot.settings import get_settings
 
-    if not lean_imports.wanted(argv, get_settings().lean_imports):
-        return False
-    lean_imports.install()
-    logger.info("Serving without TensorFlow (KW_LEAN_IMPORTS=off for Rasa's own imports)")
-    return True
+    settings = get_settings()
+    lean = lean_imports.wanted(argv, settings.lean_imports)
+    if lean:
+        lean_imports.install()
+        logger.info("Serving without TensorFlow (KW_LEAN_IMPORTS=off for Rasa's own imports)")
+    if settings.lean_memory and argv and argv[0] in ("run", "shell"):
+        from bot.server import lean_memory
+
+        lean_memory.install()
+    return lean
 
 
 def main() -> None:
@@ -154,7 +167,7 @@ def main() -> None:
     from bot.quiet import quiet_third_party_warnings
 
     quiet_third_party_warnings()
-    install_lean_imports(sys.argv[1:])
+    install_lean(sys.argv[1:])
     install()
     from rasa.__main__ import main as rasa_main
 

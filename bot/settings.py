@@ -212,7 +212,7 @@ class Settings(BaseModel):
     )
     lean_memory: bool = _var(
         "KW_LEAN_MEMORY",
-        "when serving, share jieba's repeated strings and return freed memory to the OS: on/off",
+        "when serving, limit malloc arenas and trim memory freed by the model load: on/off",
         default=True,
     )
 

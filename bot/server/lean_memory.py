@@ -1,14 +1,15 @@
 """Memory measures for the serving Rasa server, applied once its model is loaded.
 
-After fix 4 the Rasa server's memory is mostly its two analysers: Kiwi (~210 MB,
-the model itself; its smaller models tokenize differently, so it stays) and jieba
-(~190 MB of Python dicts built from its dictionary file). jieba's tables hold one
-string object per key and per POS tag although the same words and tags repeat:
-pointing every table at one copy of each word, tag and frequency leaves the same
-lookups with about 60 MB less. glibc then keeps the freed pages unless asked
-(``malloc_trim``), and gives each thread its own arena unless limited. None of it
-changes a result: the tables hold equal values, only fewer objects.
-``KW_LEAN_MEMORY=off`` turns it all off.
+After fix 4 the Rasa server's memory is mostly its two analysers: Kiwi (~210 MB
+once it has tokenized; its smaller models tokenize differently, so it stays) and
+jieba (~110 MB, plus ~60 MB for its POS table at the first Chinese message).
+glibc keeps the pages that loading freed unless asked (``malloc_trim``) and gives
+each thread its own arena unless limited; the model's objects are moved out of
+the collector's way (``gc.freeze``). None of it changes a result.
+Sharing jieba's repeated words and tags (one string object per equal value) was
+measured too: ~7 MB less after a trim, for ~40 MB more peak and ~0.7 s more
+start-up (its POS table loaded early), so it is not done.
+``KW_LEAN_MEMORY=off`` turns the measures off.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import ctypes
 import ctypes.util
 import gc
 import logging
-import sys
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -52,53 +52,14 @@ def trim() -> None:
         libc.malloc_trim(0)
 
 
-def _shared(table: dict[str, Any], words: dict[str, str], numbers: dict[Any, Any]) -> dict:
-    """``table`` rebuilt with one object per equal word and value (same items, same order)."""
-    return {
-        words.setdefault(key, key): (
-            sys.intern(value) if isinstance(value, str) else numbers.setdefault(value, value)
-        )
-        for key, value in table.items()
-    }
-
-
-def compact_jieba() -> int:
-    """Shares equal words, tags and frequencies across jieba's loaded tables.
-
-    Returns:
-        How many entries were rebuilt (0 when jieba is not loaded).
-    """
-    jieba = sys.modules.get("jieba")
-    if jieba is None or not getattr(jieba.dt, "initialized", False):
-        return 0
-    # The tokenizer imports jieba.posseg (its tag table) at the first message:
-    # loading it now lets its table be shared too, and spares that first message.
-    import jieba.posseg  # noqa: F401
-    words: dict[str, str] = {}
-    numbers: dict[Any, Any] = {}
-    tokenizer = jieba.dt
-    tokenizer.FREQ = _shared(tokenizer.FREQ, words, numbers)
-    count = len(tokenizer.FREQ)
-    posseg = sys.modules.get("jieba.posseg")
-    if posseg is not None:
-        for owner in {id(posseg.dt): posseg.dt, id(tokenizer): tokenizer}.values():
-            for name in ("word_tag_tab", "user_word_tag_tab"):
-                table = getattr(owner, name, None)
-                if isinstance(table, dict) and table:
-                    setattr(owner, name, _shared(table, words, numbers))
-                    count += len(table)
-    return count
-
-
 def after_load(load: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps ``Agent.load_model`` so the measures run once each model is in memory."""
 
     def load_model(*args: Any, **kwargs: Any) -> Any:
         result = load(*args, **kwargs)
-        shared = compact_jieba()
         trim()
         gc.freeze()  # the model's objects stay: later collections need not walk them
-        logger.info("Memory measures applied (%d jieba entries shared)", shared)
+        logger.info("Memory measures applied after the model load")
         return result
 
     load_model._kw_lean_memory = True  # type: ignore[attr-defined]

@@ -26,8 +26,8 @@
    Rasa modules that pull them in, for ``run``/``shell`` without ``--enable-api``
    and only when the model's predict schema uses no TensorFlow component
    (``KW_LEAN_IMPORTS=off`` turns it off). Any real use loads the real modules.
-   With it, ``bot.server.lean_memory`` (``KW_LEAN_MEMORY=off`` turns it off) shares
-   jieba's repeated strings and hands freed memory back once the model is loaded.
+   With it, ``bot.server.lean_memory`` (``KW_LEAN_MEMORY=off`` turns it off) limits
+   glibc's malloc arenas and hands freed memory back once the model is loaded.
    Measured with ``python -m bench --stages lean`` (docs/benchmarks.md, "Serving
    without TensorFlow"): see the figures there.
 

@@ -4,7 +4,9 @@
 imports, no memory measures); "after" is ours as shipped. The two alternate
 (before, after, before, …) so machine load drifts evenly. Each run starts the
 whole stack, waits for its first answer, sends the REST and WeChat latency loads
-of the settings, then reads the Rasa server's memory. ``summary`` and ``section``
+at concurrency 1 (the first shape of the settings), then reads the Rasa server's
+memory. The memory target itself uses the serving stage's figure when it ran
+(after all of its loads). ``summary`` and ``section``
 are pure.
 """
 
@@ -40,7 +42,7 @@ def _one_run(
     try:
         cpu = []
         for channel in CHANNELS:
-            for shape in settings.latency:
+            for shape in settings.latency[:1]:  # concurrency 1: CPU per message, not queueing
                 name = f"{label}-{channel}-c{shape.concurrency}"
                 print(f"  latency {name}", flush=True)
                 result = run_load(
@@ -113,7 +115,7 @@ def section(figures: dict[str, Any]) -> list[str]:
         "",
         "Before: `KW_LEAN_IMPORTS=off KW_LEAN_MEMORY=off`; after: as shipped. Medians of "
         f"{len(dig(figures, 'lean', 'runs', 'after') or [])} alternating run(s) each; "
-        "REST and WeChat latency loads per run.",
+        "REST and WeChat latency loads at concurrency 1 per run.",
         "",
         "| Measure | Before | After |",
         "|---|---|---|",

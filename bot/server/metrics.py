@@ -58,6 +58,9 @@ LATE_REPLIES = Counter(
 CONTENT_INFO = Gauge(
     "kw_content_info", "The content version answering (value 1 on the live one)", ("version",)
 )
+READY_CHECKS = Gauge(
+    "kw_ready_checks", "Each readiness check at the last /ready (1 passed, 0 failed)", ("check",)
+)
 
 #: All metric names as Prometheus exposes them (tests check dashboards and alerts against it).
 EXPOSED_NAMES = frozenset(
@@ -72,6 +75,7 @@ EXPOSED_NAMES = frozenset(
         "kw_circuit_breaker_trips_total",
         "kw_late_replies_total",
         "kw_content_info",
+        "kw_ready_checks",
     }
 )
 

@@ -94,6 +94,8 @@ class ReadyCache:
             if time.monotonic() - self._at >= self._seconds:
                 self._answer = await run_checks()
                 self._at = time.monotonic()
+                for name, passed in self._answer.items():
+                    metrics.READY_CHECKS.labels(name).set(1 if passed else 0)
             return self._answer
 
 

@@ -7,7 +7,8 @@
 
 Stages: train (ours and stock, timed), understanding (held-out, cross-validation),
 serving (start-up, latency, throughput, memory), pickup (publish to changed
-answer, embedded and Redis mode), then the report. Figures are
+answer, embedded and Redis mode), metrics (what counting costs per message), then
+the report. Figures are
 saved in the work folder after every stage.
 """
 
@@ -27,7 +28,7 @@ from bench import machine
 from bench.procs import PYTHON, base_env
 from bench.settings import BenchSettings
 
-STAGES = ("train", "understanding", "serving", "pickup")
+STAGES = ("train", "understanding", "serving", "pickup", "metrics")
 REDIS_ENDPOINT_CANDIDATES = ("endpoints.redis.yml", "endpoints-redis.yml")
 #: Every key of the Redis-mode run starts with this.
 REDIS_PREFIX = "kw:bench:"
@@ -226,6 +227,13 @@ def stage_pickup(settings: BenchSettings, figures: dict[str, Any]) -> None:
         figures["pickup"] = {**pickup.measure(settings, model, fakes), "model": model.name}
 
 
+def stage_metrics(settings: BenchSettings, figures: dict[str, Any]) -> None:
+    """What the Prometheus counting costs per message (in-process, bench.metrics_cost)."""
+    from bench.metrics_cost import measure
+
+    figures["metrics_cost"] = measure()
+
+
 LOG_PATTERNS = {
     "Circuit breaker tripped": "Rasa stopped a prediction loop (10 actions in a row)",
     "Traceback": "Python tracebacks",
@@ -287,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "understanding": stage_understanding,
         "serving": stage_serving,
         "pickup": stage_pickup,
+        "metrics": stage_metrics,
     }
     for stage in STAGES:
         if stage in stages:

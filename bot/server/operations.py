@@ -185,7 +185,7 @@ def redis_check(url: str, timeout: float = CHECK_TIMEOUT) -> ReadyCheck:
 
 def count_action_server_errors() -> None:
     """Counts failed calls to the action server in ``kw_action_server_errors_total``."""
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 
     if getattr(RemoteAction.run, "_kw_counts", False):
         return
@@ -194,6 +194,8 @@ def count_action_server_errors() -> None:
     async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await original(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise  # an action declining to run (forms) is an answer, not a failure
         except Exception:
             metrics.ACTION_SERVER_ERRORS.inc()
             raise

@@ -26,6 +26,7 @@ from bot.content.filestore import lock_path, read_folder_texts
 from bot.content.loader import load_content_texts
 from bot.content.model import Content
 from bot.content.watch import LiveContentWatcher
+from bot.server import metrics
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,9 @@ def get_content() -> Content:
             provider = _providers.get(key)
             if provider is None:
                 provider = _providers[key] = make_provider(settings)
-    return provider.get()
+    content = provider.get()
+    metrics.show_content_version(content.version)  # kw_content_info on /metrics
+    return content
 
 
 def reset_providers() -> None:

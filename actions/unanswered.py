@@ -21,6 +21,7 @@ from rasa_sdk import Tracker
 from actions.common import latest_metadata, reply_language
 from bot.content import preview
 from bot.nlu.language import detect_language
+from bot.server import metrics
 from bot.settings import Settings, get_settings
 from bot.unanswered.log import MAX_TEXT, UnansweredLog, UnansweredRecord, hash_user, open_log
 
@@ -126,6 +127,7 @@ def note_unanswered(tracker: Tracker, answered: bool = True) -> asyncio.Future[N
         text = (tracker.latest_message.get("text") or "").strip()
         if reason is None or not text or text.startswith("/"):
             return None
+        metrics.UNANSWERED.labels(reason).inc()
         log = get_log(settings)
         try:
             loop = asyncio.get_running_loop()

@@ -8,7 +8,8 @@
 Stages: train (ours and stock, timed), understanding (held-out, cross-validation),
 serving (start-up, latency, throughput, memory), pickup (publish to changed
 answer, embedded and Redis mode), lean (the Rasa server with and without fix 4:
-start-up, memory, CPU), then the report. Figures are
+start-up, memory, CPU), metrics (what counting costs per message), then the report.
+Figures are
 saved in the work folder after every stage.
 """
 
@@ -28,7 +29,7 @@ from bench import machine
 from bench.procs import PYTHON, base_env
 from bench.settings import BenchSettings
 
-STAGES = ("train", "understanding", "serving", "pickup", "lean")
+STAGES = ("train", "understanding", "serving", "pickup", "lean", "metrics")
 REDIS_ENDPOINT_CANDIDATES = ("endpoints.redis.yml", "endpoints-redis.yml")
 #: Every key of the Redis-mode run starts with this.
 REDIS_PREFIX = "kw:bench:"
@@ -239,6 +240,11 @@ def stage_lean(settings: BenchSettings, figures: dict[str, Any]) -> None:
     messages = channel_messages(settings.root / "tests" / "nlu")
     with running_fakes(settings) as fakes:
         figures["lean"] = lean.measure(settings, model, messages, fakes)
+def stage_metrics(settings: BenchSettings, figures: dict[str, Any]) -> None:
+    """What the Prometheus counting costs per message (in-process, bench.metrics_cost)."""
+    from bench.metrics_cost import measure
+
+    figures["metrics_cost"] = measure()
 
 
 LOG_PATTERNS = {
@@ -303,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serving": stage_serving,
         "pickup": stage_pickup,
         "lean": stage_lean,
+        "metrics": stage_metrics,
     }
     for stage in STAGES:
         if stage in stages:

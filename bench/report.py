@@ -305,6 +305,28 @@ def pickup_section(figures: dict[str, Any]) -> list[str]:
     return parts + (skipped + [""] if skipped else [])
 
 
+def metrics_cost_section(figures: dict[str, Any]) -> list[str]:
+    """What the Prometheus counting costs per message, against the server's CPU per message."""
+    cost = figures.get("metrics_cost")
+    if not cost:
+        return []
+    server_ms = dig(figures, "serving", "ours", "latency", "rest", "1", "cpu_ms", "rasa")
+    share = (
+        f", {cost['metrics_us'] / (server_ms * 10):.2f} % of the Rasa server's "
+        f"{server_ms:.1f} ms CPU per message (REST, concurrency 1)"
+        if isinstance(server_ms, (int, float)) and server_ms > 0
+        else ""
+    )
+    return [
+        "## Counting for /metrics",
+        "",
+        f"Prometheus counting per answered message: {cost['metrics_us']:.1f} µs{share} "
+        f"(usage recording with it {cost['with_us']:.1f} µs, without {cost['without_us']:.1f} µs; "
+        "`python -m bench --stages metrics`, in-process, best of 5 × 20,000 messages).",
+        "",
+    ]
+
+
 def render(figures: dict[str, Any], charts: dict[str, str]) -> str:
     """The whole docs/benchmarks.md."""
     quick = figures.get("mode") == "quick"
@@ -341,6 +363,7 @@ def render(figures: dict[str, Any], charts: dict[str, str]) -> str:
         *conversation_section(figures),
         *pickup_section(figures),
         *lean_section(figures),
+        *metrics_cost_section(figures),
         "## Every load run",
         "",
         latency_table(figures),

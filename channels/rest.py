@@ -30,6 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.server import metrics
 from channels.common.bodies import check_size, read_json
 from channels.common.catalog import say
 from channels.common.config import optional_float
@@ -108,6 +109,7 @@ class RestInput(RasaRestInput):
                 return
             if not getattr(message.output_channel, "messages", True):
                 # No reply at all: Rasa swallowed a failure (e.g. the action server is down).
+                metrics.count_message(message.input_channel, reply_language(message), "error")
                 text = say("error", reply_language(message))
                 await message.output_channel.send_text_message(message.sender_id, text)
 
@@ -122,7 +124,9 @@ class RestInput(RasaRestInput):
             except RequestRefused as refused:
                 return refusal_response("REST", request.ip, refused, "json")
             if too_long(data["message"]):
-                text = say("too_long", reply_language(UserMessage(data["message"][:200])))
+                language = reply_language(UserMessage(data["message"][:200]))
+                metrics.count_message(data.get("input_channel") or "rest", language, "too_long")
+                text = say("too_long", language)
                 return response.json([{"recipient_id": data["sender"], "text": text}])
             return None
 

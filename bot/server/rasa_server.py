@@ -33,7 +33,8 @@
 
     python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...
 
-(what ``python -m bot.server`` starts).
+(what ``python -m bot.server`` starts). It also serves ``/health``, ``/ready`` and
+``/metrics`` for operators (``bot.server.operations``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ def listen_after_circuit_break(tracker: Any, *_: Any) -> None:
     from rasa.shared.core.constants import ACTION_LISTEN_NAME
     from rasa.shared.core.events import ActionExecuted
 
+    from bot.server.metrics import CIRCUIT_BREAKER_TRIPS
+
+    CIRCUIT_BREAKER_TRIPS.inc()
     tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
     logger.warning("Turn of %s stopped by the circuit breaker; listening again", tracker.sender_id)
 
@@ -165,10 +169,12 @@ def install_lean(argv: list[str]) -> bool:
 def main() -> None:
     """Runs Rasa's command line (same arguments as ``rasa``) with the fixes installed."""
     from bot.quiet import quiet_third_party_warnings
+    from bot.server import operations
 
     quiet_third_party_warnings()
     install_lean(sys.argv[1:])
     install()
+    operations.install()  # /health, /ready, /metrics (docs/deploy.md)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -10,6 +10,10 @@ hands them over from Rasa's event broker call) and only increments counters:
 
 Counts are grouped by local hour (``2026112714``); ``drain`` hands them to the
 writer and starts afresh. Nothing here does I/O.
+
+The same observations feed the Prometheus metrics (``bot.server.metrics``:
+``kw_messages_total`` with the outcome, ``kw_intents_total``,
+``kw_nlu_confidence``), so a message is classified once for both.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 from bot.content.model import local_timezone
 from bot.nlu.language import detect_language
+from bot.server import metrics
 
 OUTCOMES: tuple[str, ...] = ("answered", "fallback", "out_of_scope")
 FALLBACK_RESPONSE = "utter_default"
@@ -66,7 +71,8 @@ class UsageRecorder:
 
     def __init__(self) -> None:
         self._counts: Counts = {}
-        self._pending: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
+        #: sender → (hour, intent, channel, language) of the message awaiting its answer.
+        self._pending: OrderedDict[str, tuple[str, str | None, str, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def observe(self, event: Mapping[str, Any]) -> None:
@@ -86,12 +92,15 @@ class UsageRecorder:
         if not text or text.startswith("/"):  # button payloads are not questions
             return
         hour = hour_key(float(event.get("timestamp") or 0))
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        self._add(hour, f"msg:{_channel(event)}:{_language(event)}")
+        predicted = (event.get("parse_data") or {}).get("intent") or {}
+        intent = predicted.get("name")
+        channel, language = _channel(event), _language(event)
+        self._add(hour, f"msg:{channel}:{language}")
         self._add(hour, f"topic:{topic_of(intent)}")
+        metrics.observe_parse(intent, predicted.get("confidence"))
         sender = str(event.get("sender_id") or "")
         with self._lock:
-            self._pending[sender] = (hour, intent)
+            self._pending[sender] = (hour, intent, channel, language)
             self._pending.move_to_end(sender)
             while len(self._pending) > MAX_PENDING:
                 self._pending.popitem(last=False)
@@ -101,7 +110,7 @@ class UsageRecorder:
             pending = self._pending.pop(str(event.get("sender_id") or ""), None)
         if pending is None:
             return
-        hour, intent = pending
+        hour, intent, channel, language = pending
         metadata = event.get("metadata") or {}
         if metadata.get("utter_action") == FALLBACK_RESPONSE:
             outcome = "fallback"
@@ -110,6 +119,7 @@ class UsageRecorder:
         else:
             outcome = "answered"
         self._add(hour, f"outcome:{outcome}")
+        metrics.count_message(channel, language, outcome)
 
     def drain(self) -> Counts:
         """The counts since the last drain (by hour), and a fresh start."""

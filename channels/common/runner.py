@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.nlu.language import detect_language, normalize_language_code
+from bot.server import metrics
 from bot.server.ratelimit import RateLimiter, create_rate_limiter
 from bot.settings import Settings, get_settings
 from channels.common.catalog import say
@@ -171,15 +173,30 @@ class MessageGuard:
     async def handle(self, on_new_message: OnNewMessage, message: UserMessage) -> None:
         """Runs the message through Rasa, or answers it politely when that is not possible.
 
+        Counts what Rasa's events cannot show (``bot.server.metrics``): rate-limited
+        messages, errors, Redis failures, and the time each message took.
+
         Raises:
             Exception: Whatever Rasa raised that is not an outage of its stores.
         """
+        started = time.perf_counter()
+        channel = message.input_channel
+        try:
+            await self._handle(on_new_message, message)
+        except Exception:
+            metrics.count_message(channel, reply_language(message), "error")
+            raise
+        finally:
+            metrics.observe_reply(channel, time.perf_counter() - started)
+
+    async def _handle(self, on_new_message: OnNewMessage, message: UserMessage) -> None:
         language = reply_language(message)
         metadata = message.metadata if isinstance(message.metadata, dict) else {}
         channel = message.input_channel or "unknown"
         user = f"{channel}:{metadata.get('user_id') or message.sender_id}"
         if not await self.limiter.allow(user):
             logger.info("Rate limit reached by %s; message not processed", user)
+            metrics.count_message(channel, language, "rate_limited")
             await self._say(message, "rate_limited", language)
             return
         task = asyncio.ensure_future(on_new_message(message))
@@ -192,7 +209,7 @@ class MessageGuard:
                     return
                 if not is_unavailable(error):
                     raise error from None
-                await self._say(message, "unavailable", language)
+                await self._unavailable(message, language)
                 return
             logger.warning("Message of %s outlived %.1f s; answering busy", user, self.timeout)
             self._background.add(task)
@@ -205,12 +222,18 @@ class MessageGuard:
             if not is_unavailable(error):
                 raise
             logger.error("Rasa's stores failed for a message of %s: %s", user, error)
-            await self._say(message, "unavailable", language)
+            await self._unavailable(message, language)
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
         self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("A message that outlived its wait failed", exc_info=task.exception())
+
+    @classmethod
+    async def _unavailable(cls, message: UserMessage, language: str | None) -> None:
+        metrics.REDIS_ERRORS.inc()
+        metrics.count_message(message.input_channel, language, "error")
+        await cls._say(message, "unavailable", language)
 
     @staticmethod
     async def _say(message: UserMessage, message_id: str, language: str | None) -> None:
@@ -251,6 +274,7 @@ class TaskKeeper:
 async def _finish_late(
     task: asyncio.Future[Any], collector: CollectingOutput, deliver: LateDelivery
 ) -> None:
+    """Waits for the message's processing and hands its replies to ``deliver``."""
     error: BaseException | None = None
     try:
         await task
@@ -259,6 +283,7 @@ async def _finish_late(
         error = exc
     try:
         await deliver(list(collector.messages), error)
+        metrics.count_late_reply(collector.name())
     except Exception:  # noqa: BLE001 - nothing left to answer to
         logger.exception("Late delivery of %d replies failed", len(collector.messages))
 

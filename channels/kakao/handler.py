@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.server import metrics
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size, read_json
 from channels.common.catalog import platform_language, say
@@ -102,6 +103,7 @@ class KakaoInput(PlatformInput[KakaoSettings]):
         await self.memory.learn(request.user_id, request.utterance)
         language = await self.memory.recall(request.user_id, hint)
         if too_long(request.text):
+            metrics.count_message(PLATFORM, language, "too_long")
             return skill.text_response(say("too_long", language))
         collector = CollectingOutput(PLATFORM)
         message = UserMessage(

@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.nlu.language import detect_language
+from bot.server import metrics
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size, read_json
 from channels.common.catalog import WELCOME_TOPICS, platform_language, primary_subtag, say
@@ -173,6 +174,7 @@ class TelegramInput(PlatformInput[TelegramSettings]):
             return text, None
         if inbound.kind == "text" and too_long(inbound.text):
             language = detect_language(inbound.text[:200]) or language
+            metrics.count_message(PLATFORM, language, "too_long")
             await output.send(inbound.chat_id, BotMessage(text=say("too_long", language)))
             return None
         if inbound.kind == "unsupported":

@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 from wechatpy.crypto import WeChatCrypto
 
 from bot.nlu.language import detect_language
+from bot.server import metrics
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size
 from channels.common.catalog import WELCOME_TOPICS, say
@@ -215,7 +216,9 @@ class WeChatInput(PlatformInput[WeChatSettings]):
         if inbound.action == "text_only":
             return passive(say("text_only", language))
         if inbound.action == "rasa" and too_long(inbound.text):
-            return passive(say("too_long", detect_language(inbound.text[:200]) or language))
+            language = detect_language(inbound.text[:200]) or language
+            metrics.count_message(PLATFORM, language, "too_long")
+            return passive(say("too_long", language))
         if inbound.action == "welcome":
             welcome = BotMessage(
                 text=say("welcome", None),

@@ -101,10 +101,15 @@ def base_env(redis_url: str, prefix: str, actions_port: int) -> dict[str, str]:
     return env
 
 
-def start_action_server(folder: Path, env: dict[str, str], port: int) -> Server:
-    """The action server on files (no REDIS_URL: content is not what these tests are about)."""
+def start_action_server(
+    folder: Path, env: dict[str, str], port: int, module: str = "rasa_sdk"
+) -> Server:
+    """The action server on files (no REDIS_URL: content is not what these tests are about).
+
+    ``module`` "bot.server.action_server" starts ours (with ``/metrics``).
+    """
     env = {k: v for k, v in env.items() if k != "REDIS_URL"}
-    args = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    args = [sys.executable, "-m", module, "--actions", "actions", "--port", str(port)]
     args.append("--quiet")
     return _spawn(f"actions-{port}", args, env, folder, port)
 
@@ -121,13 +126,17 @@ def start_rasa(
     env: dict[str, str],
     credentials: Path,
     endpoints: Path = ROOT / "endpoints.redis.yml",
+    module: str = "rasa",
 ) -> Server:
-    """A Rasa server, by default on the committed Redis endpoints."""
+    """A Rasa server, by default on the committed Redis endpoints.
+
+    ``module`` "bot.server.rasa_server" starts ours (fixes, ``/ready``, ``/metrics``).
+    """
     port = free_port()
     args = [
         sys.executable,
         "-m",
-        "rasa",
+        module,
         "run",
         "--model",
         str(MODEL),

@@ -210,3 +210,30 @@ def test_rest_channel_reads_its_timeout_from_credentials() -> None:
     assert RestInput.from_credentials(None).guard.timeout == 10.0
     assert RestInput.from_credentials({"reply_timeout": "4"}).guard.timeout == 4.0
     assert RestInput.name() == "rest"
+
+
+async def test_late_replies_and_store_failures_are_counted() -> None:
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    late_before = sample("kw_late_replies_total", channel="wechat")
+    redis_before = sample("kw_redis_errors_total")
+    keeper = TaskKeeper(MessageGuard(NoRateLimit()))
+    collector = CollectingOutput("wechat")
+    delivered: list[int] = []
+
+    async def late(messages: list[Any], error: BaseException | None) -> None:
+        delivered.append(len(messages))
+
+    slow = FakeRasa(delay=0.3)
+    message = user_message("你好", collector)
+    outcome = await run_within_budget(slow, message, collector, 0.05, late, keeper)
+    assert not outcome.finished
+    assert await keeper.wait_idle(5) and delivered == [1]
+    assert sample("kw_late_replies_total", channel="wechat") == late_before + 1
+    failing = FakeRasa(RedisConnectionError("Connection refused"))
+    rest_message = user_message("你好", CollectingOutput("rest"), "rest")
+    await MessageGuard(NoRateLimit()).handle(failing, rest_message)
+    assert sample("kw_redis_errors_total") == redis_before + 1

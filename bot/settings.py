@@ -204,6 +204,14 @@ class Settings(BaseModel):
         "the Rasa server, for the Telegram polling tool",
         default="http://127.0.0.1:5005",
     )
+    # --- drain and supervise (issue 14) ---
+    drain_seconds: float = _var(
+        "KW_DRAIN_SECONDS",
+        "on SIGTERM, how long the Rasa server lets turns in flight finish before it stops",
+        default=8.0,
+        ge=0.0,
+        le=120.0,
+    )
 
     class Config:
         """Fields may be given by name or by variable; settings never change."""

@@ -86,6 +86,15 @@ def _set_action_server_down(down: bool) -> None:
     logger.warning("Action server %s", "down: refusing webhooks" if down else "back")
 
 
+def listen_for_supervisor() -> None:
+    """Takes SIGUSR1/SIGUSR2 from process start, before the event loop takes them over.
+
+    Their default action would kill the process while the model still loads.
+    """
+    signal.signal(signal.SIGUSR1, lambda *_: _set_action_server_down(True))
+    signal.signal(signal.SIGUSR2, lambda *_: _set_action_server_down(False))
+
+
 def install(app: Any, seconds: float) -> None:
     """Adds the drain to a Sanic app: counting, refusing, closing, and the signal handlers.
 

@@ -94,12 +94,18 @@ class Liveness:
             self._thread.start()
 
     def _run(self) -> None:
-        interval = self.ttl / 3
+        interval, failing = self.ttl / 3, False
         while not self._stopped.is_set():
             try:
                 self.client.set(self.key, "1", px=self.ttl_ms)
             except Exception:  # noqa: BLE001 - try again; two misses still leave it alive
-                logger.warning("Could not renew the liveness key %s", self.key, exc_info=True)
+                if not failing:  # once per outage, not three times a second
+                    logger.warning("Could not renew the liveness key %s", self.key, exc_info=True)
+                failing = True
+            else:
+                if failing:
+                    logger.warning("Liveness key %s renewed again", self.key)
+                failing = False
             self._stopped.wait(interval)
 
     def stop(self) -> None:

@@ -151,8 +151,10 @@ def install() -> None:
 def main() -> None:
     """Runs Rasa's command line (same arguments as ``rasa``) with the fixes installed."""
     from bot.quiet import quiet_third_party_warnings
+    from bot.server.drain import listen_for_supervisor
 
     quiet_third_party_warnings()
+    listen_for_supervisor()
     install()
     from rasa.__main__ import main as rasa_main
 

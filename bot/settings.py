@@ -214,6 +214,13 @@ class Settings(BaseModel):
         "KW_LEAN_MEMORY",
         "when serving, limit malloc arenas and trim memory freed by the model load: on/off",
         default=True,
+    # --- drain and supervise (issue 14) ---
+    drain_seconds: float = _var(
+        "KW_DRAIN_SECONDS",
+        "on SIGTERM, how long the Rasa server lets turns in flight finish before it stops",
+        default=8.0,
+        ge=0.0,
+        le=120.0,
     )
 
     class Config:

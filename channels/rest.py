@@ -3,10 +3,17 @@
 Rasa's ``RestInput`` answers ``[]`` when processing fails and waits for as long as
 processing takes. This subclass keeps its URL, request and response format
 (streaming included) and sends every message through a ``MessageGuard``: past
-the per-user rate limit, while Redis or the conversation lock is away, or after
-``reply_timeout`` seconds (default 10), the response is one polite text in the
-user's language (from the text, else ``metadata.default_language``, else both)
+the per-user rate limit, or while Redis or the conversation lock is away, the
+response is one polite text in the user's language (from the text, else
+``metadata.default_language``, else both)
 instead of an empty list. Any other failure answers the catalog's ``error`` text.
+
+A slow turn is waited for: the answer comes when it is ready, never a "send
+again" while the first copy is still being processed (a resend would be stored
+twice). Rasa's own bounds end every turn: the lock wait (``wait_seconds`` in
+endpoints.redis.yml, 8 s) and the action server's timeout. An optional
+``reply_timeout`` (seconds) answers the catalog's ``busy`` text after that long,
+which asks for no resend, and lets processing finish in the background.
 
 Registered in credentials.yml as ``channels.rest.RestInput:`` (instead of ``rest:``),
 with an optional ``reply_timeout``.
@@ -41,7 +48,8 @@ from channels.common.turns import Turns
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_REPLY_TIMEOUT = 10.0
+#: No timeout: a slow turn is answered when it finishes.
+DEFAULT_REPLY_TIMEOUT: float | None = None
 
 
 def read_request(body: bytes | None) -> dict[str, Any]:
@@ -84,13 +92,13 @@ class RestInput(RasaRestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
-        """Reads the optional ``reply_timeout`` (seconds, 1–120).
+        """Reads the optional ``reply_timeout`` (seconds, 1–120; unset: wait for the answer).
 
         Raises:
             ChannelConfigError: When the value is not a number in range.
         """
-        timeout = optional_float(credentials, "reply_timeout", DEFAULT_REPLY_TIMEOUT, 1.0, 120.0)
-        return cls(MessageGuard(timeout=timeout))
+        timeout = optional_float(credentials, "reply_timeout", 0.0, 1.0, 120.0)
+        return cls(MessageGuard(timeout=timeout or DEFAULT_REPLY_TIMEOUT))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's REST routes, with every message going through the guard."""

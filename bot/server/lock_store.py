@@ -12,19 +12,28 @@ runs it atomically:
   queue (a sorted set) by a ticket number ``INCR``'d from the conversation's
   counter, so the queue is first come, first served; a retried request finds its
   token and does not queue twice;
-- each token has a lease key: ``CLAIM_SECONDS`` at first, so a request whose
-  reply was lost expires soon, then ``lease_seconds``, renewed by the owner's
-  heartbeat while it waits and while it holds the lock;
+- each token has a lease key holding its server's identity: ``CLAIM_SECONDS`` at
+  first, so a request whose reply was lost expires soon, then the lease, renewed
+  by the owner's heartbeat while it waits and while it holds the lock;
+- every server keeps a liveness key (``bot.server.liveness``, TTL
+  ``liveness_seconds``, 1.5 s, renewed from a thread);
 - the lock belongs to the token at the head of the queue; a token whose lease
-  has expired (its server crashed) is dropped by the next waiter, so a dead
-  holder blocks the conversation for one lease at most;
+  has expired, or whose server's liveness key is gone (the process died), is
+  dropped by the next waiter, so a killed server blocks the conversation for
+  about ``liveness_seconds`` and a live server whose event loop stopped for good
+  for one lease at most;
 - the holding token fences writes: ``fenced_set`` writes a key only while that
   token still holds the lock, and the tracker store uses it, so a server that
   lost the lock (stalled past its lease) cannot overwrite newer state.
 
 Keys, under a prefix starting ``kw:``: ``lock:<conversation>:counter``,
 ``lock:<conversation>:queue`` (both expire ``keep_seconds`` after the last use)
-and ``lock:<conversation>:alive:<token>`` (the lease). Needs one Redis server
+``lock:<conversation>:alive:<token>`` (the lease) and ``live:<server identity>``.
+
+The lease is ``lease_seconds`` when the endpoint sets it, else Rasa's own lock
+lifetime (``TICKET_LOCK_LIFETIME``, 60 s by default), which Rasa passes to
+``lock()``: it only bounds a holder that is alive but no longer renews (its
+event loop hangs), since the liveness key already frees a dead holder's lock. Needs one Redis server
 (or a primary), not Redis Cluster. Configured in ``endpoints.redis.yml``.
 """
 
@@ -44,6 +53,7 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
 from bot.redis_client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
+from bot.server.liveness import DEFAULT_TTL, Liveness, sync_twin
 from bot.settings import namespaced
 
 logger = logging.getLogger(__name__)
@@ -57,11 +67,20 @@ local ticket = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], ticket, ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('SET', ARGV[1] .. ARGV[2], '1', 'PX', ARGV[3])
+redis.call('SET', ARGV[1] .. ARGV[2], ARGV[5], 'PX', ARGV[3])
+redis.call('SET', ARGV[6], '1', 'PX', ARGV[7])
 return ticket
 """
 # 0: the lock is ours; -1: our token is gone (its lease expired); n: ticket n is ahead.
+# A head whose lease key is gone, or names a server without a liveness key, is dead.
+# Taking the lock extends our lease at once: the heartbeat task may not have run yet
+# when the body blocks the event loop, and the claim is short.
 _TRY = """
+local function alive(token)
+  local holder = redis.call('GET', ARGV[1] .. token)
+  if not holder then return false end
+  return redis.call('EXISTS', ARGV[3] .. holder) == 1
+end
 if redis.call('EXISTS', ARGV[1] .. ARGV[2]) == 0 then
   redis.call('ZREM', KEYS[1], ARGV[2])
   return -1
@@ -69,8 +88,11 @@ end
 if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return -1 end
 while true do
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-  if head == ARGV[2] then return 0 end
-  if redis.call('EXISTS', ARGV[1] .. head) == 1 then
+  if head == ARGV[2] then
+    redis.call('PEXPIRE', ARGV[1] .. ARGV[2], ARGV[4])
+    return 0
+  end
+  if alive(head) then
     return tonumber(redis.call('ZSCORE', KEYS[1], head))
   end
   redis.call('ZREM', KEYS[1], head)
@@ -123,6 +145,7 @@ class Hold:
     queue_key: str
     alive_key: str
     server: str
+    lease: float = LOCK_LIFETIME
 
 
 #: The lock the current task holds, for fenced writes (set inside ``lock()``).
@@ -170,9 +193,9 @@ class SafeRedisLockStore(LockStore):
 
     Args:
         endpoint_config: Rasa's endpoint: ``url`` (a Redis URL) and optional
-            ``key_prefix`` (default ``kw:``), ``lease_seconds`` (10),
-            ``wait_seconds`` (30), ``keep_seconds`` (3600), ``socket_timeout``
-            (0.5), ``retries`` (2).
+            ``key_prefix`` (default ``kw:``), ``lease_seconds`` (Rasa's lock
+            lifetime when unset), ``liveness_seconds`` (1.5), ``wait_seconds``
+            (30), ``keep_seconds`` (3600), ``socket_timeout`` (0.5), ``retries`` (2).
         client: A ``redis.asyncio`` client; overrides the URL.
         **options: The same options as keywords (they override the endpoint's).
 
@@ -185,9 +208,11 @@ class SafeRedisLockStore(LockStore):
         merged.update(options)
         url = merged.pop("url", None) or getattr(endpoint_config, "url", None)
         self.key_prefix = namespaced(merged.get("key_prefix"), "lock store")
-        self.lease = _number(merged, "lease_seconds", 10.0, 1.0)
+        lease = _number(merged, "lease_seconds", 0.0, 1.0)  # 0: unset
+        self.lease: float | None = lease or None  # None: the lifetime Rasa passes to lock()
         self.wait = _number(merged, "wait_seconds", 30.0, 0.1)
-        self.keep = max(_number(merged, "keep_seconds", 3600.0, 60.0), 3 * self.lease)
+        self.keep = max(_number(merged, "keep_seconds", 3600.0, 60.0), 3 * (lease or LOCK_LIFETIME))
+        liveness_ttl = _number(merged, "liveness_seconds", DEFAULT_TTL, 0.3)
         if client is None:
             if not url:
                 raise ValueError("lock store: set 'url' to a Redis URL (e.g. ${REDIS_URL})")
@@ -198,6 +223,7 @@ class SafeRedisLockStore(LockStore):
             )
         self.client = client
         self.server = server_identity(client)
+        self.liveness = Liveness(sync_twin(client), self.key_prefix, liveness_ttl)
         self._issue = client.register_script(_ISSUE)
         self._try = client.register_script(_TRY)
         self._renew = client.register_script(_HEARTBEAT)
@@ -216,19 +242,20 @@ class SafeRedisLockStore(LockStore):
     ) -> AsyncGenerator[TicketLock, None]:
         """Holds the conversation's lock for the body of an ``async with``.
 
-        ``lock_lifetime`` and ``wait_time_in_seconds`` are Rasa's knobs for its own
-        store and are ignored: the lease is renewed while the body runs, and
-        waiting polls every few milliseconds.
+        ``lock_lifetime`` (Rasa's ``TICKET_LOCK_LIFETIME``) is the lease when the
+        endpoint sets no ``lease_seconds``; the lease is renewed while the body
+        runs. ``wait_time_in_seconds`` is ignored: waiting polls every few
+        milliseconds, for ``wait_seconds`` at most.
 
         Raises:
             LockUnavailable: When the lock is not ours within ``wait_seconds`` or
                 Redis fails.
             LockLost: When our ticket expired while waiting.
         """
-        hold, heartbeat = await self._acquire(conversation_id)
+        hold, heartbeat = await self._acquire(conversation_id, self.lease or float(lock_lifetime))
         token = CURRENT_HOLD.set(hold)
         try:
-            expires = asyncio.get_running_loop().time() + self.lease
+            expires = asyncio.get_running_loop().time() + hold.lease
             yield TicketLock(conversation_id, deque([Ticket(hold.ticket, expires)]))
         finally:
             try:
@@ -238,16 +265,22 @@ class SafeRedisLockStore(LockStore):
             heartbeat.cancel()
             await self._release(hold)
 
-    async def _acquire(self, conversation_id: str) -> tuple[Hold, asyncio.Task[None]]:
+    async def _acquire(
+        self, conversation_id: str, lease: float | None = None
+    ) -> tuple[Hold, asyncio.Task[None]]:
         counter, queue = self._key(conversation_id, "counter"), self._key(conversation_id, "queue")
         alive_prefix = self._key(conversation_id, "alive:")
-        token = secrets.token_hex(8)
-        claim_ms, keep_ms = int(min(CLAIM_SECONDS, self.lease) * 1000), int(self.keep * 1000)
-        hold = Hold(conversation_id, 0, token, queue, f"{alive_prefix}{token}", self.server)
+        token, lease = secrets.token_hex(8), lease or self.lease or LOCK_LIFETIME
+        claim_ms, keep_ms = int(min(CLAIM_SECONDS, lease) * 1000), int(self.keep * 1000)
+        hold = Hold(conversation_id, 0, token, queue, f"{alive_prefix}{token}", self.server, lease)
+        live = self.liveness
+        live.start()
         try:
             ticket = int(
                 await self._issue(
-                    keys=[counter, queue], args=[alive_prefix, token, claim_ms, keep_ms]
+                    keys=[counter, queue],
+                    args=[alive_prefix, token, claim_ms, keep_ms, live.identity, live.key]
+                    + [live.ttl_ms],
                 )
             )
         except Exception as error:  # noqa: BLE001 - any Redis failure means "busy"
@@ -261,7 +294,11 @@ class SafeRedisLockStore(LockStore):
         deadline, delay = loop.time() + self.wait, 0.005
         try:
             while True:
-                ahead = int(await self._try(keys=[queue], args=[alive_prefix, token]))
+                ahead = int(
+                    await self._try(
+                        keys=[queue], args=[alive_prefix, token, live.prefix, int(lease * 1000)]
+                    )
+                )
                 if ahead == 0:
                     return hold, heartbeat
                 if ahead < 0:
@@ -284,7 +321,7 @@ class SafeRedisLockStore(LockStore):
 
     async def _heartbeat(self, hold: Hold, counter: str) -> None:
         """Renews the lease at once (ending the claim period), then every third of it."""
-        lease_ms, keep_ms = int(self.lease * 1000), int(self.keep * 1000)
+        lease_ms, keep_ms = int(hold.lease * 1000), int(self.keep * 1000)
         while True:
             try:
                 kept = await self._renew(
@@ -303,7 +340,7 @@ class SafeRedisLockStore(LockStore):
                     hold.ticket,
                 )
                 return
-            await asyncio.sleep(self.lease / 3)
+            await asyncio.sleep(hold.lease / 3)
 
     async def _release(self, hold: Hold) -> None:
         """Gives the lock to the next ticket; on failure the lease expires by itself."""
@@ -313,7 +350,7 @@ class SafeRedisLockStore(LockStore):
             logger.warning(
                 "Could not release the lock of '%s'; it frees itself in %.0f s",
                 hold.conversation_id,
-                self.lease,
+                hold.lease,
                 exc_info=True,
             )
 
@@ -322,5 +359,6 @@ class SafeRedisLockStore(LockStore):
         raise NotImplementedError("SafeRedisLockStore is async-only; use lock()")
 
     async def close(self) -> None:
-        """Closes the connection pool."""
+        """Stops the liveness key (waiters may take this server's locks) and closes the pool."""
+        await asyncio.get_running_loop().run_in_executor(None, self.liveness.stop)
         await self.client.close()

@@ -1,4 +1,4 @@
-"""Rasa's own command line, with four measured fixes applied first.
+"""Rasa's own command line, with five fixes applied first.
 
 1. Speed. Rasa 3.6's ``RemoteAction._validate_action_result`` calls
    ``jsonschema.validate``, which (jsonschema 4.17) re-checks the schema itself
@@ -30,6 +30,10 @@
    glibc's malloc arenas and hands freed memory back once the model is loaded.
    Measured with ``python -m bench --stages lean`` (docs/benchmarks.md, "Serving
    without TensorFlow"): see the figures there.
+5. Draining. Sanic stops at once on SIGTERM and keeps serving open keep-alive
+   connections meanwhile; ``bot.server.drain`` is installed on the app Rasa
+   builds (``rasa.core.run.configure_app``) so turns in flight finish, new
+   requests get 503 and ``Connection: close``, for ``KW_DRAIN_SECONDS`` at most.
 
     python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...
 
@@ -119,11 +123,30 @@ def remembering_resolver(resolve: Callable[..., Any]) -> Callable[..., Any]:
     return resolve_by_type
 
 
+def draining_app_factory(configure: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps Rasa's ``configure_app`` so every app it builds drains on SIGTERM."""
+
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        from bot.server import drain
+        from bot.settings import get_settings
+
+        app = configure(*args, **kwargs)
+        drain.install(app, get_settings().drain_seconds)
+        return app
+
+    configure_app._kw_drains = True  # type: ignore[attr-defined]
+    return configure_app
+
+
 def install() -> None:
-    """Applies the fixes: compiled validator, listening after a circuit break, event lookup."""
+    """Applies the fixes: validator, listening after a circuit break, event lookup, drain."""
+    import rasa.core.run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
+
+    if not getattr(rasa.core.run.configure_app, "_kw_drains", False):
+        rasa.core.run.configure_app = draining_app_factory(rasa.core.run.configure_app)
 
     RemoteAction._validate_action_result = validate_action_result
     if not getattr(Event.resolve_by_type, "_kw_remembers", False):
@@ -170,8 +193,10 @@ def main() -> None:
     """Runs Rasa's command line (same arguments as ``rasa``) with the fixes installed."""
     from bot.quiet import quiet_third_party_warnings
     from bot.server import operations
+    from bot.server.drain import listen_for_supervisor
 
     quiet_third_party_warnings()
+    listen_for_supervisor()
     install_lean(sys.argv[1:])
     install()
     operations.install()  # /health, /ready, /metrics (docs/deploy.md)

@@ -4,8 +4,12 @@
     python -m bot.server --shell    # what `make chat` does: a conversation in this terminal
 
 Refuses to start on invalid content. Prints where it listens and which channels
-are on. Ctrl-C (or SIGTERM) stops every process; if the action server or the
-Rasa server dies, the others are stopped too and the exit code says so. The
+are on. Ctrl-C (or SIGTERM) stops every process, the Rasa server first (it
+drains: ``bot.server.drain``) while the action server still answers its turns. If
+the action server dies it is restarted, and the Rasa server is told (SIGUSR1,
+then SIGUSR2 once the new one answers) so it reports not ready and refuses
+webhooks meanwhile instead of storing turns whose actions all fail. If the Rasa
+server dies, the others are stopped too and the exit code says so. The
 staff console (``python -m console`` on ``KW_CONSOLE_PORT``, 0 for none) is
 started beside them; if it stops, the assistant keeps answering and a line says so.
 
@@ -57,6 +61,10 @@ REQUEST_MAX_BYTES = 4 * 1024 * 1024
 # One question per kind of work a first answer would otherwise pay for: loading the
 # content and formatting dates (schedule), building the FAQ index (tickets).
 WARM_UP_QUESTIONS = ("今天有什么活动", "입장료 있어요?")
+#: Seconds a stopping process gets beyond the Rasa server's drain (KW_DRAIN_SECONDS).
+STOP_SECONDS = 5.0
+#: Seconds between restarts of an action server that keeps dying.
+RESTART_PAUSE = 1.0
 
 
 class RefuseToStart(Exception):
@@ -180,16 +188,16 @@ def _stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
 
 
-def _stop(processes: Sequence[subprocess.Popen]) -> None:
-    for process in processes:
+def _stop(processes: Sequence[subprocess.Popen], drain_seconds: float = 0.0) -> None:
+    """Stops the processes last to first: the Rasa server drains while actions still answer."""
+    for process in reversed(processes):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for process in processes:
         try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            process.wait(timeout=drain_seconds + STOP_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 def _start_action_server(settings: Settings, plan: Plan) -> subprocess.Popen:
@@ -255,14 +263,43 @@ def _announce(settings: Settings, plan: Plan, console: subprocess.Popen | None) 
     print("Press Ctrl-C to stop.", flush=True)
 
 
-def _watch(processes: Sequence[subprocess.Popen], console: subprocess.Popen | None) -> int:
-    """Waits until a server stops (1); the console may stop without stopping them."""
-    while all(process.poll() is None for process in processes):
+def _restart_action_server(
+    settings: Settings, plan: Plan, processes: list[subprocess.Popen]
+) -> None:
+    """Replaces a dead action server while the Rasa server keeps running (but not ready)."""
+    server = processes[1]
+    print(
+        f"The action server stopped (exit {processes[0].returncode}); restarting it.",
+        file=sys.stderr,
+    )
+    server.send_signal(signal.SIGUSR1)  # not ready, webhooks refused: bot.server.drain
+    time.sleep(RESTART_PAUSE)  # no busy loop when it dies at start
+    processes[0] = _start_action_server(settings, plan)
+    health = f"http://127.0.0.1:{settings.actions_port}/health"
+    if _wait_for(health, processes[0], 60) and server.poll() is None:
+        server.send_signal(signal.SIGUSR2)
+        print("The action server answers again.", file=sys.stderr)
+
+
+def _watch(
+    settings: Settings,
+    plan: Plan,
+    processes: list[subprocess.Popen],
+    console: subprocess.Popen | None,
+) -> int:
+    """Restarts a dead action server; returns 1 when the Rasa server stops.
+
+    The console may stop without stopping the others.
+    """
+    while processes[1].poll() is None:
+        if processes[0].poll() is not None:
+            _restart_action_server(settings, plan, processes)
+            continue
         if console is not None and console.poll() is not None:
             print("The staff console stopped; the assistant keeps answering.", file=sys.stderr)
             console = None
-        time.sleep(0.5)
-    print("A server process stopped unexpectedly; stopping the others.", file=sys.stderr)
+        time.sleep(0.2)
+    print("The Rasa server stopped unexpectedly; stopping the others.", file=sys.stderr)
     return 1
 
 
@@ -307,12 +344,12 @@ def serve(settings: Settings, plan: Plan, shell: bool) -> int:
             )
             console = None
         _announce(settings, plan, console)
-        return _watch(processes, console)
+        return _watch(settings, plan, processes, console)
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
     finally:
-        _stop(processes + consoles)
+        _stop(consoles + processes, settings.drain_seconds)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

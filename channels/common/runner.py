@@ -8,7 +8,11 @@ callback (WeChat's customer-service API, Kakao's callbackUrl) when they are read
 Every message goes through a ``MessageGuard`` first: past the per-user rate limit
 (``bot.server.ratelimit``) the user gets a polite "slow down" instead of an answer, and
 when Rasa's stores fail (Redis away, conversation lock not obtainable) the user
-gets a short "busy, please try again" in their language instead of an error.
+gets a short "busy, please try again" in their language instead of an error: the
+message was not processed, so a resend is right. A message still being processed
+is never answered with a request to resend it (the resend would be a second copy
+of the turn): it is answered when it finishes, through a late-delivery path, or,
+where there is none, with the ``busy`` text, which asks for no resend.
 """
 
 from __future__ import annotations
@@ -143,8 +147,9 @@ class MessageGuard:
         limiter: Counts messages per user; when omitted, one is built on first use
             (inside the server's event loop) from the settings' ``KW_RATE_LIMIT`` and
             ``REDIS_URL``.
-        timeout: Seconds to wait for Rasa before saying "busy" (processing goes
-            on in the background); None waits as long as it takes.
+        timeout: Seconds to wait for Rasa before saying "busy" (a text that asks
+            for no resend; processing goes on in the background); None, the
+            default, waits as long as the turn takes.
         settings: The settings; the process's own when omitted, read here, when
             the connector is created, so a bad value stops the server at start.
 

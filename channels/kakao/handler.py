@@ -5,7 +5,8 @@ header (default ``X-Skill-Secret``) or as the last path segment
 (``/webhooks/kakao/webhook/<secret>``); 403 otherwise. Kakao waits five seconds:
 an answer ready within the budget is returned directly; otherwise, with a
 ``callbackUrl``, the connector answers ``useCallback`` and posts the real answer
-there once; without one it returns a polite "busy" text in time.
+there once; without one it returns the polite "busy" text in time, which asks
+for no resend (the message is still being processed; a resend would be stored twice).
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ by hand instead.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from typing import Any
@@ -44,9 +48,12 @@ async def test_lock_is_taken_and_released_and_leaves_only_the_counter(
         assert redis_client.pttl(hold.alive_key) > 0
     assert CURRENT_HOLD.get() is None
     keys = set(redis_client.scan_iter(match=redis_prefix + "*"))
-    assert keys == {f"{redis_prefix}lock:visitor:counter"}
+    live = store.liveness.key  # this server's liveness key, gone when it stops
+    assert keys == {f"{redis_prefix}lock:visitor:counter", live}
+    assert 0 < redis_client.pttl(live) <= 1500
     assert 0 < redis_client.ttl(f"{redis_prefix}lock:visitor:counter") <= 3600
     await store.close()
+    assert not redis_client.exists(live)
 
 
 async def test_waiters_are_served_one_at_a_time_in_ticket_order(
@@ -78,8 +85,11 @@ async def test_a_crashed_holder_blocks_the_conversation_for_one_lease_at_most(
     crashed = make_store(redis_prefix, lease_seconds=1)
     # A holder whose process died: its ticket is queued, its lease never renewed.
     keys = [crashed._key("visitor", "counter"), crashed._key("visitor", "queue")]
+    live = crashed.liveness  # never started: the key expires like a killed server's
     await crashed._issue(
-        keys=keys, args=[crashed._key("visitor", "alive:"), "dead-token", 1000, 60_000]
+        keys=keys,
+        args=[crashed._key("visitor", "alive:"), "dead-token", 1000, 60_000]
+        + [live.identity, live.key, 60_000],
     )
     survivor = make_store(redis_prefix, lease_seconds=1)
     started = time.monotonic()
@@ -130,8 +140,9 @@ async def test_a_lost_reply_leaves_no_ticket_behind_for_long(
     store = make_store(redis_prefix)
     keys = [store._key("visitor", "counter"), store._key("visitor", "queue")]
     alive = store._key("visitor", "alive:")
-    first = await store._issue(keys=keys, args=[alive, "t1", 2000, 60_000])
-    again = await store._issue(keys=keys, args=[alive, "t1", 2000, 60_000])  # a retry
+    live = [store.liveness.identity, store.liveness.key, 1500]
+    first = await store._issue(keys=keys, args=[alive, "t1", 2000, 60_000, *live])
+    again = await store._issue(keys=keys, args=[alive, "t1", 2000, 60_000, *live])  # a retry
     assert first == again and redis_client.zcard(keys[1]) == 1
     # Nobody renews "t1" (its owner gave up): it blocks the conversation for the claim only.
     assert 0 < redis_client.pttl(f"{alive}t1") <= 2000
@@ -166,6 +177,7 @@ async def test_redis_away_fails_fast_with_lock_unavailable(redis_prefix: str) ->
                 pass
         elapsed = time.monotonic() - started
         assert elapsed < 2.5, f"{url or 'a hung Redis'}: {elapsed:.1f} s"
+        store.liveness.stop()  # its renewal thread would go on failing
         if silent is not None:
             silent.close()
 
@@ -189,7 +201,9 @@ def test_rasa_builds_it_from_the_endpoints_file(monkeypatch: pytest.MonkeyPatch)
     endpoints = read_endpoints_from_path(str(ROOT / "endpoints.redis.yml"))
     store = LockStore.create(endpoints.lock_store)
     assert isinstance(store, SafeRedisLockStore)
-    assert (store.key_prefix, store.lease, store.wait) == ("kw:", 10.0, 30.0)
+    # No lease_seconds: the lease is Rasa's lock lifetime (TICKET_LOCK_LIFETIME).
+    assert (store.key_prefix, store.lease, store.wait) == ("kw:", None, 8.0)
+    assert store.liveness.ttl == 1.5
 
 
 @pytest.mark.slow
@@ -228,3 +242,60 @@ def test_rasa_redis_lock_store_gives_two_processes_the_same_ticket(redis_client:
     assert stored is not None and len(stored.tickets) == 1
     # Both processes find their ticket being served: both hold the lock.
     assert not stored.is_locked(ticket_a) and not stored.is_locked(ticket_b)
+
+
+def start_holder(prefix: str, seconds: float, *flags: str) -> subprocess.Popen[str]:
+    """A separate process (a server, as far as Redis can tell) holding the visitor's lock."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.lock_holder",
+            prefix,
+            "visitor",
+            str(seconds),
+            *flags,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+async def test_a_killed_holder_process_frees_the_lock_within_two_seconds(
+    redis_prefix: str,
+) -> None:
+    holder = start_holder(redis_prefix, 0)
+    waiter = make_store(redis_prefix)
+    try:
+        task = asyncio.ensure_future(waiter._acquire("visitor"))
+        await asyncio.sleep(0.3)
+        assert not task.done()  # the holder lives: the lock is its
+        holder.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        hold, heartbeat = await asyncio.wait_for(task, 5)
+        waited = time.monotonic() - killed
+        heartbeat.cancel()
+        await waiter._release(hold)
+    finally:
+        holder.kill()
+        holder.wait()
+    print(f"\nlock taken over {waited:.2f} s after its holder's process was killed")
+    assert waited < 2.0
+
+
+@pytest.mark.parametrize("flags", [(), ("--block",)], ids=["awaiting", "loop-blocked"])
+async def test_a_live_slow_holder_keeps_the_lock(redis_prefix: str, flags: tuple[str, ...]) -> None:
+    holder = start_holder(redis_prefix, 3.0, *flags)  # twice the liveness TTL
+    waiter = make_store(redis_prefix)
+    async with waiter.lock("visitor"):
+        taken = time.time()
+    assert holder.stdout is not None
+    word, released = holder.stdout.readline().split()
+    assert holder.wait(5) == 0
+    assert word == "released" and taken >= float(released), "took a live holder's lock"
+    await waiter.close()

@@ -194,6 +194,23 @@ async def test_rest_channel_answers_busy_after_its_timeout() -> None:
     assert replies == [{"recipient_id": "v1", "text": say("busy", "zh")}]
 
 
+async def test_rest_channel_waits_for_a_slow_turn_by_default() -> None:
+    channel = RestInput.from_credentials({})
+    channel.guard._limiter = NoRateLimit()
+    rasa = FakeRasa(delay=1.5)
+    async with serve_channel(channel, rasa) as base:
+        replies = await post_rest(base, "跆拳道在哪里")
+    assert replies == [{"recipient_id": "v1", "text": "ok"}] and rasa.finished == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "ko"])
+def test_the_busy_text_asks_for_no_resend(language: str) -> None:
+    # Said while the message is still being processed: a resend would be a second copy.
+    text = say("busy", language)
+    for resend in ("再发", "重新发送", "再试", "다시 보내", "다시 시도"):
+        assert resend not in text
+
+
 def test_a_bad_rate_limit_setting_fails_when_the_connector_is_built(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -207,7 +224,7 @@ def test_a_bad_rate_limit_setting_fails_when_the_connector_is_built(
 
 
 def test_rest_channel_reads_its_timeout_from_credentials() -> None:
-    assert RestInput.from_credentials(None).guard.timeout == 10.0
+    assert RestInput.from_credentials(None).guard.timeout is None  # waits for the answer
     assert RestInput.from_credentials({"reply_timeout": "4"}).guard.timeout == 4.0
     assert RestInput.name() == "rest"
 

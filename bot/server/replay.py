@@ -237,6 +237,10 @@ class MemoryTurnLedger:
         self.lease = lease
         self._records: dict[str, tuple[float, str]] = {}
 
+    def clear(self) -> None:
+        """Forgets every record (tests start from none)."""
+        self._records.clear()
+
     def _get(self, turn_id: str) -> str | None:
         item = self._records.get(turn_id)
         if item is None or item[0] <= time.monotonic():

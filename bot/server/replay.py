@@ -143,6 +143,8 @@ Claim = Stored | Running | Claimed
 class TurnLedger(Protocol):
     """Where turn records live: Redis, or this process's memory."""
 
+    lease: float  # seconds a running record lives without renewal
+
     async def claim(self, turn_id: str, wait: float) -> Claim:
         """Takes the turn, or tells it is stored or still running after ``wait`` seconds."""
 
@@ -194,6 +196,7 @@ class RedisTurnLedger:
     def __init__(self, client: Any, prefix: str = KEY_NAMESPACE, lease: float = RUNNING_LEASE):
         self.client = client
         self.prefix = namespaced(prefix, "turn ledger") + "turn:"
+        self.lease = lease
         self.lease_ms = int(lease * 1000)
         self._renew = client.register_script(_RENEW)
         self._finish = client.register_script(_FINISH)
@@ -307,7 +310,7 @@ async def processing(ledger: TurnLedger, claim: Claimed) -> AsyncIterator[None]:
 
     async def heartbeat() -> None:
         while True:
-            await asyncio.sleep(RUNNING_LEASE / 4)
+            await asyncio.sleep(ledger.lease / 4)
             try:
                 await ledger.renew(claim)
             except Exception:  # noqa: BLE001 - the lease covers a short outage

@@ -192,7 +192,9 @@ class RestInput(RasaRestInput):
         client_id = message_id_of(data, request.headers.get(IDEMPOTENCY_HEADER))
         turn = make_turn_id(self.name(), sender, client_id) if client_id else None
         collector = CollectingOutputChannel()
-        message = UserMessage(text, collector, sender, channel, turn, metadata)
+        message = UserMessage(
+            text, collector, sender, input_channel=channel, message_id=turn, metadata=metadata
+        )
         try:
             await guarded(message)
         except TurnInProgress:

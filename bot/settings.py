@@ -214,6 +214,7 @@ class Settings(BaseModel):
         "KW_LEAN_MEMORY",
         "when serving, limit malloc arenas and trim memory freed by the model load: on/off",
         default=True,
+    )
     # --- drain and supervise (issue 14) ---
     drain_seconds: float = _var(
         "KW_DRAIN_SECONDS",

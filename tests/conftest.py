@@ -54,6 +54,16 @@ def fresh_settings():
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_turn_records():
+    """Each test starts with no turn records in this process (fixtures reuse message ids)."""
+    from bot.server.replay import MEMORY_LEDGER
+
+    MEMORY_LEDGER.clear()
+    yield
+    MEMORY_LEDGER.clear()
+
+
 @pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
     """Pins the actions' clock (KW_NOW) and content folder for one test."""

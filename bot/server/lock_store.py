@@ -44,7 +44,7 @@ import contextvars
 import logging
 import secrets
 from collections import deque
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -115,6 +115,7 @@ _FENCED_SET = """
 local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
 if head ~= ARGV[1] or redis.call('EXISTS', ARGV[2]) == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'EX', ARGV[2 * i]) end
 return 1
 """
 
@@ -161,16 +162,34 @@ def server_identity(client: Any) -> str:
     return f"{where}/{kwargs.get('db', 0)}"
 
 
-async def fenced_set(client: Any, hold: Hold, key: str, value: str, ttl_seconds: int) -> bool:
+async def fenced_set(
+    client: Any,
+    hold: Hold,
+    key: str,
+    value: str,
+    ttl_seconds: int,
+    extra: Sequence[tuple[str, str, int]] = (),
+) -> bool:
     """Sets ``key`` (with a TTL) only while ``hold`` still holds its conversation's lock.
 
+    Args:
+        client: The Redis client.
+        hold: The lock that must still be held.
+        key: The key to set.
+        value: Its value.
+        ttl_seconds: Its expiry.
+        extra: More ``(key, value, ttl_seconds)`` written in the same script, all
+            or none (the turn records of ``bot.server.replay``).
+
     Returns:
-        Whether the value was written.
+        Whether the values were written.
     """
     script = client.register_script(_FENCED_SET)
-    written = await script(
-        keys=[key, hold.queue_key], args=[hold.token, hold.alive_key, value, ttl_seconds]
-    )
+    keys, args = [key, hold.queue_key], [hold.token, hold.alive_key, value, ttl_seconds]
+    for extra_key, extra_value, extra_ttl in extra:
+        keys.append(extra_key)
+        args += [extra_value, extra_ttl]
+    written = await script(keys=keys, args=args)
     return bool(written)
 
 

@@ -14,6 +14,10 @@ While the task holds the conversation's lock from ``SafeRedisLockStore`` (as
 ``Agent.handle_message`` does), the write is fenced: it happens only if that lock
 is still ours, so a server that lost its lock cannot overwrite newer state.
 
+Each save also records the turns it finishes (``<prefix>turn:<turn id>``, see
+``bot.server.replay``) in the same MULTI/EXEC or fenced script, so a stored turn
+always has the record that answers a retry of its message.
+
 Key: ``<prefix>tracker:<conversation id>`` with a prefix starting ``kw:``.
 Configured in ``endpoints.redis.yml``.
 """
@@ -33,6 +37,7 @@ from rasa.shared.core.trackers import (
 
 from bot.redis_client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
 from bot.server.lock_store import CURRENT_HOLD, fenced_set, server_identity
+from bot.server.replay import DEFAULT_TURN_EXP, new_events, turn_keys, turn_records
 from bot.settings import KEY_NAMESPACE, namespaced
 
 logger = logging.getLogger(__name__)
@@ -63,6 +68,7 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         max_sessions: Conversation sessions kept per conversation (the latest ones).
         socket_timeout: Seconds to wait for Redis per command.
         retries: Retries after a connection error or timeout.
+        turn_exp: Seconds a finished turn's record answers retries.
         **kwargs: Passed to Rasa's ``TrackerStore``.
 
     Raises:
@@ -80,6 +86,7 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         max_sessions: int | str = DEFAULT_MAX_SESSIONS,
         socket_timeout: float | str = DEFAULT_TIMEOUT,
         retries: int | str = DEFAULT_RETRIES,
+        turn_exp: float | str = DEFAULT_TURN_EXP,
         **kwargs: Any,
     ) -> None:
         key_prefix = namespaced(key_prefix, "tracker store")
@@ -95,7 +102,9 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
             client = connect_async(str(host), float(socket_timeout), int(retries))
         self.client = client
         self.server = server_identity(client)
+        self.prefix = key_prefix
         self.key_prefix = f"{key_prefix}tracker:"
+        self.turn_exp = int(float(turn_exp))
         super().__init__(domain, event_broker, **kwargs)
 
     def _key(self, sender_id: str) -> str:
@@ -104,6 +113,9 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Saves the conversation, merged with what is stored, and renews its expiry.
 
+        The turns it finishes (user messages with a turn id, see
+        ``bot.server.replay``) are recorded with their replies in the same write.
+
         Raises:
             StaleTrackerWrite: When the conversation's lock was lost meanwhile.
             redis.exceptions.RedisError: When Redis does not answer.
@@ -111,22 +123,26 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         key = self._key(tracker.sender_id)
         stored = await self.client.get(key)
         prior = self.deserialise_tracker(tracker.sender_id, stored) if stored is not None else None
-        await self._stream(tracker, prior)
+        added = new_events(tracker, prior)
+        await self._stream(tracker.sender_id, added)
         if prior is not None:
             tracker = RedisTrackerStore._merge_trackers(prior, tracker)
         serialised = self.serialise_tracker(self._latest_sessions(tracker))
+        turns = [(k, v, self.turn_exp) for k, v in turn_keys(self.prefix, turn_records(added))]
         hold = CURRENT_HOLD.get()
         if hold is None or hold.conversation_id != tracker.sender_id or hold.server != self.server:
-            await self.client.set(key, serialised, ex=self.record_exp)
+            async with self.client.pipeline(transaction=True) as write:  # MULTI/EXEC
+                write.set(key, serialised, ex=self.record_exp)
+                for turn_key, record, ttl in turns:
+                    write.set(turn_key, record, ex=ttl)
+                await write.execute()
             return
-        if not await fenced_set(self.client, hold, key, serialised, self.record_exp):
+        if not await fenced_set(self.client, hold, key, serialised, self.record_exp, turns):
             raise StaleTrackerWrite(
                 f"not saving '{tracker.sender_id}': lock ticket {hold.ticket} is no longer held"
             )
 
-    async def _stream(
-        self, tracker: DialogueStateTracker, prior: DialogueStateTracker | None
-    ) -> None:
+    async def _stream(self, sender_id: str, added: list[Any]) -> None:
         """Hands the new events to the event broker (the usage counts).
 
         Rasa's ``stream_events`` reads the conversation from Redis a second time to
@@ -134,10 +150,7 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         """
         if self.event_broker is None:
             return
-        sessions = get_trackers_for_conversation_sessions(prior) if prior is not None else []
-        offset = len(sessions[-1].events) if sessions else 0
-        new_events = list(tracker.events)[offset:]
-        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+        await self._stream_new_events(self.event_broker, added, sender_id)
 
     def _latest_sessions(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
         """The tracker cut down to its last ``max_sessions`` conversation sessions."""

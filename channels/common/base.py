@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.server.replay import TurnLedger, create_ledger
 from channels.common.catalog import LanguageMemory
 from channels.common.errors import BodyStyle, RequestRefused, refusal_response
 from channels.common.runner import MessageGuard, OnNewMessage, TaskKeeper
@@ -57,6 +58,7 @@ class PlatformInput(InputChannel, Generic[SettingsT]):
         self._store = store
         self.keeper = TaskKeeper()
         self.turns = Turns()
+        self._ledger: TurnLedger | None = None
 
     @classmethod
     def name(cls) -> str:
@@ -78,6 +80,12 @@ class PlatformInput(InputChannel, Generic[SettingsT]):
         if self._store is None:
             self._store = create_store()
         return self._store
+
+    def ledger(self) -> TurnLedger:
+        """The turn ledger (``bot.server.replay``), created on first use, in the server's loop."""
+        if self._ledger is None:
+            self._ledger = create_ledger()
+        return self._ledger
 
     @property
     def guard(self) -> MessageGuard:

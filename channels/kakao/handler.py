@@ -12,6 +12,7 @@ for no resend (the message is still being processed; a resend would be stored tw
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from typing import Any
 
@@ -22,11 +23,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.server import metrics
+from bot.server.replay import make_turn_id
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size, read_json
 from channels.common.catalog import platform_language, say
 from channels.common.errors import Forbidden, RequestRefused
 from channels.common.limits import too_long
+from channels.common.once import TurnDone, TurnInProgress, once
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
@@ -45,6 +48,20 @@ logger = logging.getLogger(__name__)
 
 PLATFORM = "kakao"
 DEFAULT_LANGUAGE = "ko"
+
+
+def turn_id(request: skill.SkillRequest) -> str | None:
+    """The turn id of a skill request: a digest of user, utterance and callbackUrl. Pure.
+
+    Kakao's skill payload has no request id; its one-use ``callbackUrl`` makes a
+    request unique. Without one there is no id (a visitor may well say the same
+    thing twice), and the request is processed as before.
+    """
+    if not request.callback_url:
+        return None
+    parts = (request.user_id, request.utterance, request.callback_url)
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+    return make_turn_id(PLATFORM, digest)
 
 
 class KakaoInput(PlatformInput[KakaoSettings]):
@@ -73,6 +90,7 @@ class KakaoInput(PlatformInput[KakaoSettings]):
 
     def add_routes(self, hook: Blueprint, on_new_message: OnNewMessage) -> None:
         """``POST /webhook`` and ``POST /webhook/<secret>`` take skill requests."""
+        handle = once(on_new_message, self.ledger)
 
         async def receive(request: Request, secret: str | None = None) -> HTTPResponse:
             try:
@@ -80,7 +98,7 @@ class KakaoInput(PlatformInput[KakaoSettings]):
             except RequestRefused as refused:
                 return self.refuse(request, refused)
             async with self.turns.turn(skill_request.user_id):  # in arrival order
-                answer = await self._answer(skill_request, on_new_message)
+                answer = await self._answer(skill_request, handle)
             return response.json(answer)
 
         hook.add_route(receive, "/webhook", methods=["POST"], name="receive")
@@ -112,6 +130,7 @@ class KakaoInput(PlatformInput[KakaoSettings]):
             collector,
             request.user_id,
             input_channel=PLATFORM,
+            message_id=turn_id(request),
             metadata=build_metadata(PLATFORM, request.user_id, DEFAULT_LANGUAGE),
         )
         late = self._late_delivery(request, language)
@@ -122,6 +141,8 @@ class KakaoInput(PlatformInput[KakaoSettings]):
         except Exception:  # noqa: BLE001 - answer Kakao whatever happens
             logger.exception("Handling a Kakao skill request failed")
             return skill.text_response(say("error", language))
+        if isinstance(outcome.error, (TurnDone, TurnInProgress)):
+            return skill.callback_ack(say("waiting", language))  # the first copy answers
         if outcome.finished:
             return await self._render(request.user_id, outcome.messages, outcome.error, language)
         if request.callback_url:
@@ -132,6 +153,8 @@ class KakaoInput(PlatformInput[KakaoSettings]):
         """Where an answer that missed the budget goes: the callbackUrl, or only the log."""
 
         async def to_callback(replies: list[BotMessage], error: BaseException | None) -> None:
+            if isinstance(error, (TurnDone, TurnInProgress)):
+                return  # a copy of a request whose first copy posts the answer
             body = await self._render(request.user_id, replies, error, language)
             await self._post_callback(request.callback_url, body)
 

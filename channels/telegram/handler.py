@@ -2,13 +2,14 @@
 
 Requires ``X-Telegram-Bot-Api-Secret-Token`` (403 otherwise), a body of at most
 256 kB (413) and a JSON update (400 otherwise, with the reason). Each
-``update_id`` is processed once (a TTL'd mark in the channel store). Messages go
+``update_id`` is processed once: its turn is recorded with the conversation
+(``channels.common.once``) and the update marked in the channel store once done. Messages go
 through the shared ``MessageGuard`` (per-user rate limit, a polite reply when
 Rasa's stores are away); a message over 1000 characters gets the ``too_long``
 text instead. Replies are sent as Rasa produces them; a turn that produced none
 (Rasa logs and swallows a failed custom action) gets the ``error`` text. If
-processing fails, the mark is removed and the webhook answers 500 so Telegram
-delivers the update again.
+processing fails, or the update is still being processed, the webhook answers
+500 so Telegram delivers the update again.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from telegram.error import TelegramError
 
 from bot.nlu.language import detect_language
 from bot.server import metrics
+from bot.server.replay import make_turn_id
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size, read_json
 from channels.common.catalog import WELCOME_TOPICS, platform_language, primary_subtag, say
 from channels.common.errors import Forbidden, RequestRefused
 from channels.common.limits import too_long
 from channels.common.location import SHARE_LOCATION, SharedLocation
+from channels.common.once import TurnDone, TurnInProgress, once
 from channels.common.replies import BotMessage, Button
 from channels.common.runner import OnNewMessage, build_metadata, secrets_equal
 from channels.common.store import KeyValueStore, mark_once
@@ -114,23 +117,40 @@ class TelegramInput(PlatformInput[TelegramSettings]):
         return parse_update(read_json(request.body))
 
     async def _take(self, inbound: Inbound, on_new_message: OnNewMessage) -> HTTPResponse:
-        """Processes an update once; on failure unmarks it and answers 500 so Telegram retries."""
+        """Processes an update once; on failure answers 500 so Telegram retries.
+
+        The update is marked done after it was processed (an update for Rasa is
+        recorded with its turn before that, ``channels.common.once``), so a retry
+        after a server died mid-update is processed, and a retry while the update
+        is still being processed gets 500 and comes back later.
+        """
         key = f"telegram:update:{self._bot_id}:{inbound.update_id}"
-        if not await mark_once(self.store, key, DEDUP_TTL):
+        if await self._done(key):
             logger.info("Telegram update %s already processed", inbound.update_id)
             return response.json({"ok": True})
         try:
-            await self.process(inbound, on_new_message)
-        except Exception:  # noqa: BLE001 - unmark and let Telegram deliver it again
+            await self.process(inbound, once(on_new_message, self.ledger, replay=False))
+        except TurnDone:
+            logger.info("Telegram update %s was answered before", inbound.update_id)
+        except TurnInProgress:
+            logger.info("Telegram update %s is still being processed", inbound.update_id)
+            return response.json({"ok": False}, status=500)
+        except Exception:  # noqa: BLE001 - let Telegram deliver it again
             logger.exception(
                 "Telegram update %s failed; answering 500 so Telegram retries", inbound.update_id
             )
-            try:
-                await self.store.delete(key)
-            except Exception:  # noqa: BLE001
-                logger.exception("Could not unmark update %s", inbound.update_id)
             return response.json({"ok": False}, status=500)
+        if not await mark_once(self.store, key, DEDUP_TTL):
+            logger.info("Telegram update %s was processed twice at once", inbound.update_id)
         return response.json({"ok": True})
+
+    async def _done(self, key: str) -> bool:
+        """Tells whether an update was processed (False when the store fails: process it)."""
+        try:
+            return await self.store.get(key) is not None
+        except Exception:  # noqa: BLE001 - a rare duplicate beats silence
+            logger.warning("Could not read %s; processing the update", key, exc_info=True)
+            return False
 
     async def process(self, inbound: Inbound, on_new_message: OnNewMessage) -> None:
         """Acts on one update: answers commands itself, hands everything else to Rasa.
@@ -154,7 +174,7 @@ class TelegramInput(PlatformInput[TelegramSettings]):
             output,
             str(inbound.chat_id),
             input_channel=PLATFORM,
-            message_id=str(inbound.update_id),
+            message_id=make_turn_id(PLATFORM, self._bot_id, inbound.update_id),
             metadata=build_metadata(PLATFORM, inbound.user_id, default_language, location),
         )
         await self.guard.handle(on_new_message, message)

@@ -25,12 +25,14 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot.nlu.language import detect_language
 from bot.server import metrics
+from bot.server.replay import make_turn_id
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size
 from channels.common.catalog import WELCOME_TOPICS, say
 from channels.common.errors import BadRequest, Forbidden, RequestRefused
 from channels.common.limits import too_long
 from channels.common.location import SHARE_LOCATION, SharedLocation
+from channels.common.once import TurnDone, TurnInProgress, once
 from channels.common.replies import BotMessage
 from channels.common.runner import (
     CollectingOutput,
@@ -121,10 +123,14 @@ class WeChatInput(PlatformInput[WeChatSettings]):
                 return self.refuse(request, refused)
             return response.text(request.args.get("echostr", ""))
 
+        # Each MsgId is processed once; a retry of a running turn gets "success" at once
+        # (the first delivery answers, passively or through customer service).
+        handle = once(on_new_message, self.ledger)
+
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                return await self._receive(request, on_new_message)
+                return await self._receive(request, handle)
             except RequestRefused as refused:
                 return self.refuse(request, refused)
             except Exception:  # noqa: BLE001 - no input may produce a 5xx
@@ -182,7 +188,11 @@ class WeChatInput(PlatformInput[WeChatSettings]):
             return await self._turn(inbound, language, passive, on_new_message)
 
     async def _first_delivery(self, request: Request, inbound: parse.Inbound) -> bool:
-        """Marks the nonce and the message as seen; tells whether this delivery is the first.
+        """Marks the nonce and the message as seen; tells whether to go on with this delivery.
+
+        A retry of a message for Rasa goes on: its turn record (``channels.common.once``)
+        answers it, or has it processed when the first delivery died before its turn
+        was stored. A retry of anything else is ignored.
 
         Raises:
             Forbidden: When the nonce was used before by another message (a replay).
@@ -194,13 +204,20 @@ class WeChatInput(PlatformInput[WeChatSettings]):
             # A reused nonce is a replay unless it repeats a message already taken
             # (WeChat's retry of the very same request), which just gets "success".
             if await self._taken(dedup_key):
-                logger.info("WeChat retry of %s with a reused nonce ignored", inbound.dedup_key)
-                return False
+                return self._retry_goes_on(inbound)
             raise Forbidden("nonce seen before")
         if not await mark_once(self.store, dedup_key, DEDUP_TTL):
-            logger.info("WeChat retry of %s ignored", inbound.dedup_key)
-            return False
+            return self._retry_goes_on(inbound)
         return True
+
+    @staticmethod
+    def _retry_goes_on(inbound: parse.Inbound) -> bool:
+        """Whether a retry is handed on to its turn record (a message for Rasa) or ignored."""
+        if inbound.msg_id and inbound.action in ("rasa", "location"):
+            logger.info("WeChat retry of %s; its turn record answers it", inbound.dedup_key)
+            return True
+        logger.info("WeChat retry of %s ignored", inbound.dedup_key)
+        return False
 
     def _passive(self, request: Request, inbound: parse.Inbound) -> Passive:
         encrypted = request.args.get("encrypt_type", "").lower() == "aes"
@@ -244,7 +261,7 @@ class WeChatInput(PlatformInput[WeChatSettings]):
                 collector,
                 inbound.user,
                 input_channel=PLATFORM,
-                message_id=inbound.msg_id or None,
+                message_id=make_turn_id(PLATFORM, inbound.dedup_key) if inbound.msg_id else None,
                 metadata=build_metadata(PLATFORM, inbound.user, DEFAULT_LANGUAGE, location),
             )
             late = functools.partial(self._deliver, inbound.user)
@@ -261,7 +278,7 @@ class WeChatInput(PlatformInput[WeChatSettings]):
         self, inbound: parse.Inbound, outcome: Outcome, language: str | None, passive: Passive
     ) -> HTTPResponse:
         """A passive reply when the answer is ready and fits, else ``success`` (sent later)."""
-        if not outcome.finished:
+        if not outcome.finished or isinstance(outcome.error, (TurnDone, TurnInProgress)):
             return response.text(SUCCESS)
         if outcome.error is not None:
             return passive(say("error", await self.memory.recall(inbound.user, language)))
@@ -319,6 +336,8 @@ class WeChatInput(PlatformInput[WeChatSettings]):
         self, user: str, replies: list[BotMessage], error: BaseException | None
     ) -> None:
         """Sends replies that missed the passive window through the customer-service API."""
+        if isinstance(error, (TurnDone, TurnInProgress)):
+            return  # a retry: the first delivery answers
         language = await self.memory.recall(user, DEFAULT_LANGUAGE)
         if error is not None or not replies:
             text = say("error", language)

@@ -240,6 +240,8 @@ def stage_lean(settings: BenchSettings, figures: dict[str, Any]) -> None:
     messages = channel_messages(settings.root / "tests" / "nlu")
     with running_fakes(settings) as fakes:
         figures["lean"] = lean.measure(settings, model, messages, fakes)
+
+
 def stage_metrics(settings: BenchSettings, figures: dict[str, Any]) -> None:
     """What the Prometheus counting costs per message (in-process, bench.metrics_cost)."""
     from bench.metrics_cost import measure

@@ -159,6 +159,7 @@ class RestInput(RasaRestInput):
                 metrics.count_message(message.input_channel, reply_language(message), "error")
                 text = say("error", reply_language(message))
                 await message.output_channel.send_text_message(message.sender_id, text)
+
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @hook.route("/", methods=["GET"])

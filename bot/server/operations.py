@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.server import metrics
+from bot.server import drain, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +224,10 @@ def install() -> None:
         app = configure(*args, **kwargs)
         add_operations_routes(app)
         add_ready_check("model", model_check(app))
+        # Issue 14: a draining replica, or one whose action server the supervisor is
+        # restarting, must stop getting visitors at once (no I/O: flags set by signals).
+        add_ready_check("draining", lambda: not drain.draining())
+        add_ready_check("action_server_running", lambda: not drain.action_server_down())
         endpoints = kwargs.get("endpoints")
         action = getattr(endpoints, "action", None)
         if action is not None and getattr(action, "url", None):

@@ -8,6 +8,13 @@ nginx does with ``proxy_next_upstream error http_502 http_503 non_idempotent``
 (``non_idempotent`` lets it pass a POST on even after sending it, which is what
 exposes a turn stored twice). When every replica failed, the client gets 502.
 
+Like a load balancer with health checks (the compose file's, a Kubernetes
+readiness probe), it asks every replica ``/ready`` twice a second (``/`` when a
+replica has no ``/ready``, as before the lean-server work) and sends new
+requests to the replicas that answered 200 first: a replica that is still
+loading its model accepts connections long before it can answer them. Pass
+``health=False`` for a proxy without checks (plain nginx).
+
 One request per client connection (the reply says ``Connection: close``), the
 replica that answered named in an ``X-Upstream`` header, every attempt recorded
 in ``attempts`` for the report.
@@ -23,6 +30,11 @@ from dataclasses import dataclass, field
 
 #: Replica answers that send the request on to the next replica, as nginx's http_502/http_503.
 PASS_ON_STATUSES = (502, 503)
+#: Paths of the health check: the first that exists (is not 404) must answer 200.
+HEALTH_PATHS = ("/ready", "/")
+#: Seconds between health checks, and the most one may take.
+HEALTH_EVERY = 0.5
+HEALTH_TIMEOUT = 1.0
 #: Header of the reply naming the replica that answered.
 UPSTREAM_HEADER = "X-Upstream"
 _HOP_HEADERS = (b"connection", b"keep-alive", b"proxy-connection")
@@ -81,21 +93,29 @@ class FailoverProxy:
         upstreams: Name -> base port of each replica on 127.0.0.1, tried in this order.
         read_timeout: Seconds a replica may take to answer (nginx's ``proxy_read_timeout``).
         connect_timeout: Seconds to connect to a replica.
+        health: Whether to check the replicas' health and prefer the healthy ones.
     """
 
     upstreams: dict[str, int]
     read_timeout: float = 30.0
     connect_timeout: float = 2.0
+    health: bool = True
+    healthy: dict[str, bool] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
+    in_flight: Counter[str] = field(default_factory=Counter)
     port: int = 0
 
     async def __aenter__(self) -> FailoverProxy:
         self._turn = itertools.count()
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = int(self._server.sockets[0].getsockname()[1])
+        self.healthy = dict.fromkeys(self.upstreams, True)
+        self._checks = asyncio.ensure_future(self._check_health()) if self.health else None
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self._checks is not None:
+            self._checks.cancel()
         self._server.close()
         await self._server.wait_closed()
 
@@ -133,8 +153,9 @@ class FailoverProxy:
         """Sends the request to each replica in turn until one answers; returns the raw reply."""
         names = list(self.upstreams)
         start = next(self._turn) % len(names)
-        for offset in range(len(names)):
-            name = names[(start + offset) % len(names)]
+        turn = names[start:] + names[:start]
+        # The healthy first; the others still get the request when no replica is healthy.
+        for name in sorted(turn, key=lambda n: not self.healthy[n]):
             request = rebuild(first, headers, {}) + body
             raw, error = await self._try(name, request)
             status = status_of(raw)
@@ -152,7 +173,40 @@ class FailoverProxy:
 
     async def _try(self, name: str, request: bytes) -> tuple[bytes, str]:
         """The whole reply of one replica, or the error that cut it short."""
-        port = self.upstreams[name]
+        self.in_flight[name] += 1
+        try:
+            return await self._exchange(self.upstreams[name], request)
+        finally:
+            self.in_flight[name] -= 1
+
+    async def _check_health(self) -> None:
+        while True:
+            names = list(self.upstreams)
+            found = await asyncio.gather(*(self._ready(self.upstreams[n]) for n in names))
+            self.healthy.update(zip(names, found, strict=True))
+            await asyncio.sleep(HEALTH_EVERY)
+
+    async def _ready(self, port: int) -> bool:
+        for path in HEALTH_PATHS:
+            request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            try:
+                raw, error = await asyncio.wait_for(
+                    self._exchange(port, request.encode("ascii")), HEALTH_TIMEOUT
+                )
+            except asyncio.TimeoutError:
+                return False
+            if error or status_of(raw) != 404:
+                return not error and status_of(raw) == 200
+        return False
+
+    async def busy(self, name: str, timeout: float) -> bool:
+        """Waits up to ``timeout`` s for replica ``name`` to have a request in hand; if it has."""
+        deadline = time.monotonic() + timeout
+        while not self.in_flight[name] and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
+        return bool(self.in_flight[name])
+
+    async def _exchange(self, port: int, request: bytes) -> tuple[bytes, str]:
         try:
             reader, writer = await asyncio.wait_for(
                 asyncio.open_connection("127.0.0.1", port), self.connect_timeout

@@ -9,7 +9,8 @@ server and action server; no staff console) on its own ports, share a private
 Under a closed-loop load (``harness.failover``), replica A loses a process to
 SIGKILL: first its Rasa server, then, in a second load with fresh visitors,
 its action server. ``restart_after`` seconds later replica A is started again
-unless its supervisor kept it whole. Afterwards every conversation is read back
+unless its supervisor kept it whole. The proxy checks the replicas' health
+(``HEALTH``), as the deployment's load balancer is to. Afterwards every conversation is read back
 from Redis and judged (``harness.failover_verdict``). ``python -m reliability``
 runs the full one after its other steps and puts the table in
 docs/reliability.md; this module's ``main`` runs it alone and prints the table.
@@ -44,6 +45,11 @@ FAULTS = {
     "Rasa server of replica A killed": "rasa",
     "action server of replica A killed": "actions",
 }
+#: Whether the proxy checks the replicas' health (off: plain nginx, which sends requests to a
+#: replica still loading its model as soon as it accepts connections).
+HEALTH = True
+#: Seconds the kill waits at most for replica A to have a request in hand.
+IN_HAND_WAIT = 5.0
 #: Seconds to let turns still running on a replica finish before Redis is read.
 SETTLE = 2.0
 
@@ -143,8 +149,8 @@ class Replica:
                 found.setdefault("rasa", pid)
         return found
 
-    def kill(self, role: str) -> int:
-        """SIGKILLs its ``role`` process ("rasa" or "actions"); returns the pid.
+    def pid_of(self, role: str) -> int:
+        """The pid of its ``role`` process ("rasa" or "actions").
 
         Raises:
             RuntimeError: When that process is not running.
@@ -152,7 +158,6 @@ class Replica:
         pid = self.pids().get(role)
         if not pid:
             raise RuntimeError(f"replica {self.name} has no running {role} process")
-        os.kill(pid, signal.SIGKILL)
         return pid
 
     def whole(self) -> bool:
@@ -196,8 +201,11 @@ async def one_fault(
     attempts_before = len(proxy.attempts)
     load = asyncio.ensure_future(visitors.run_for(profile.seconds))
     await asyncio.sleep(profile.kill_at)
+    killed = target.pid_of(role)
+    # A crash under load finds turns in hand: kill while replica A has one, as the issue saw.
+    in_hand = await proxy.busy("A", IN_HAND_WAIT)
+    os.kill(killed, signal.SIGKILL)
     events: dict[str, float | None] = {"fault": visitors.now(), "restart": None}
-    killed = target.kill(role)
     await asyncio.sleep(profile.restart_after)
     restart_at = visitors.now()
     recovery = asyncio.ensure_future(asyncio.to_thread(target.recover))
@@ -213,23 +221,25 @@ async def one_fault(
     stored = await asyncio.to_thread(stored_texts, target.redis_url, target.prefix, senders)
     figures = judge(messages, stored, proxy.passed_on(attempts_before), events)
     figures["killed_pid"] = killed
+    figures["killed_with_a_request_in_hand"] = in_hand
     figures["replica_a_start_seconds"] = round(target.started_seconds, 1)
     return figures
 
 
-async def run(profile: FailoverProfile, workdir: Path) -> dict[str, Any]:
+async def run(profile: FailoverProfile, workdir: Path, health: bool = HEALTH) -> dict[str, Any]:
     """Both faults, each under its own load; the figures per fault and the run's settings."""
     redis = RedisServer(workdir / "redis")
     redis.start()
     prefix = f"kw:fo:{uuid.uuid4().hex[:8]}:"
     replicas = {name: Replica(name, workdir / name, redis.url, prefix) for name in ("A", "B")}
     results: dict[str, Any] = {"profile": dataclasses.asdict(profile), "faults": {}}
+    results["health_checks"] = health
     try:
         started = time.monotonic()
         await asyncio.gather(*(asyncio.to_thread(r.start) for r in replicas.values()))
         results["startup_seconds"] = round(time.monotonic() - started, 1)
         upstreams = {name: replica.port for name, replica in replicas.items()}
-        async with FailoverProxy(upstreams) as proxy:
+        async with FailoverProxy(upstreams, health=health) as proxy:
             for name, role in FAULTS.items():
                 await asyncio.to_thread(replicas["A"].recover)  # whole before each fault
                 results["faults"][name] = await one_fault(replicas, proxy, role, profile)
@@ -249,7 +259,8 @@ def settings_line(results: dict[str, Any]) -> str:
         f" answer and the next message), the kill {p['kill_at']:.0f} s in, replica A started"
         f" again {p['restart_after']:.0f} s later (unless its supervisor kept it whole), load"
         f" until {p['kill_at'] + p['restart_after'] + p['after']:.0f} s; the replicas started in"
-        f" {results.get('startup_seconds', '?')} s"
+        f" {results.get('startup_seconds', '?')} s; the proxy's health checks"
+        f" {'on' if results.get('health_checks', True) else 'off'}"
     )
 
 
@@ -257,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     """Runs the fault test alone; prints the table, writes the figures as JSON."""
     parser = argparse.ArgumentParser(prog="python -m reliability.failover")
     parser.add_argument("--profile", choices=("full", "short"), default="full")
+    parser.add_argument(
+        "--no-health", action="store_true", help="a proxy without health checks (plain nginx)"
+    )
     args = parser.parse_args(argv)
     if not MODEL.exists():
         print(f"no trained model at {MODEL}: run `make model` first", file=sys.stderr)
@@ -264,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     profile = FAILOVER_FULL if args.profile == "full" else FAILOVER_SHORT
     workdir = ROOT / "results" / "reliability" / time.strftime("%Y%m%d-%H%M%S") / "failover"
     workdir.mkdir(parents=True, exist_ok=True)
-    results = asyncio.run(run(profile, workdir))
+    results = asyncio.run(run(profile, workdir, health=not args.no_health))
     text = json.dumps(results, ensure_ascii=False, indent=2)
     (workdir / "failover.json").write_text(text, encoding="utf-8")
     print(settings_line(results) + ".\n")

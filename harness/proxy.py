@@ -102,11 +102,13 @@ class FailoverProxy:
     health: bool = True
     healthy: dict[str, bool] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
-    in_flight: Counter[str] = field(default_factory=Counter)
     port: int = 0
+    #: Per replica: when each request it has in hand was sent to it.
+    in_hand: dict[str, dict[int, float]] = field(default_factory=dict)
 
     async def __aenter__(self) -> FailoverProxy:
-        self._turn = itertools.count()
+        self._turn, self._tokens = itertools.count(), itertools.count()
+        self._handlers: set[asyncio.Task[None]] = set()
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = int(self._server.sockets[0].getsockname()[1])
         self.healthy = dict.fromkeys(self.upstreams, True)
@@ -117,6 +119,8 @@ class FailoverProxy:
         if self._checks is not None:
             self._checks.cancel()
         self._server.close()
+        for task in list(self._handlers):  # requests still waiting for a replica
+            task.cancel()
         await self._server.wait_closed()
 
     @property
@@ -138,6 +142,10 @@ class FailoverProxy:
         return dict(why)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             first, headers = parse_head(head[:-4])
@@ -146,6 +154,8 @@ class FailoverProxy:
             await writer.drain()
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
             pass  # the client went away (e.g. its own timeout); nothing to answer
+        except asyncio.CancelledError:
+            pass  # the proxy is closing
         finally:
             writer.close()
 
@@ -173,11 +183,12 @@ class FailoverProxy:
 
     async def _try(self, name: str, request: bytes) -> tuple[bytes, str]:
         """The whole reply of one replica, or the error that cut it short."""
-        self.in_flight[name] += 1
+        token = next(self._tokens)
+        self.in_hand.setdefault(name, {})[token] = time.monotonic()
         try:
             return await self._exchange(self.upstreams[name], request)
         finally:
-            self.in_flight[name] -= 1
+            del self.in_hand[name][token]
 
     async def _check_health(self) -> None:
         while True:
@@ -199,12 +210,23 @@ class FailoverProxy:
                 return not error and status_of(raw) == 200
         return False
 
-    async def busy(self, name: str, timeout: float) -> bool:
-        """Waits up to ``timeout`` s for replica ``name`` to have a request in hand; if it has."""
+    def held(self, name: str) -> float:
+        """Seconds the oldest request replica ``name`` has in hand has been there (0 for none)."""
+        started = self.in_hand.get(name) or {0: time.monotonic()}
+        return time.monotonic() - min(started.values())
+
+    async def busy(self, name: str, timeout: float, held: float = 0.0) -> bool:
+        """Waits up to ``timeout`` s for replica ``name`` to hold a request ``held`` s or more.
+
+        Returns:
+            Whether it did.
+        """
         deadline = time.monotonic() + timeout
-        while not self.in_flight[name] and time.monotonic() < deadline:
+        while self.held(name) < held or not self.in_hand.get(name):
+            if time.monotonic() >= deadline:
+                return False
             await asyncio.sleep(0.002)
-        return bool(self.in_flight[name])
+        return True
 
     async def _exchange(self, port: int, request: bytes) -> tuple[bytes, str]:
         try:

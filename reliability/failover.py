@@ -50,6 +50,9 @@ FAULTS = {
 HEALTH = True
 #: Seconds the kill waits at most for replica A to have a request in hand.
 IN_HAND_WAIT = 5.0
+#: Seconds a request has been in replica A's hands when it is killed: past reading it,
+#: inside the turn (the conversation locked, NLU or the actions running; a turn takes ~40 ms).
+MID_TURN = 0.015
 #: Seconds to let turns still running on a replica finish before Redis is read.
 SETTLE = 2.0
 
@@ -202,8 +205,8 @@ async def one_fault(
     load = asyncio.ensure_future(visitors.run_for(profile.seconds))
     await asyncio.sleep(profile.kill_at)
     killed = target.pid_of(role)
-    # A crash under load finds turns in hand: kill while replica A has one, as the issue saw.
-    in_hand = await proxy.busy("A", IN_HAND_WAIT)
+    # A crash under load finds turns half done: kill while replica A is inside one.
+    in_hand = await proxy.busy("A", IN_HAND_WAIT, held=MID_TURN)
     os.kill(killed, signal.SIGKILL)
     events: dict[str, float | None] = {"fault": visitors.now(), "restart": None}
     await asyncio.sleep(profile.restart_after)

@@ -82,7 +82,7 @@ async def test_the_proxy_sends_nothing_to_a_replica_that_accepts_but_is_not_read
             assert proxy.healthy == {"loading": False, "good": True}
             replies = [await _post(proxy.url, f"m{n}") for n in range(4)]
         assert {upstream for _, upstream, _ in replies} == {"good"}
-        assert proxy.in_flight["loading"] == 0 and proxy.passed_on() == {}
+        assert not proxy.in_hand.get("loading") and proxy.passed_on() == {}
     finally:
         loading.close()
         await good.cleanup()
@@ -150,3 +150,21 @@ def test_a_clean_run_passes() -> None:
     figures = judge(messages, {"v": ["一", "二"]})
     assert passed(figures) and figures["restart_first_answer"] is None
     assert "| verdict | pass |" in figures_table({"fault": figures})
+
+
+async def test_the_proxy_tells_when_a_replica_has_held_a_request_long_enough() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)
+
+    slow = await asyncio.start_server(silent, "127.0.0.1", 0)
+    ports = {"slow": int(slow.sockets[0].getsockname()[1])}
+    try:
+        async with FailoverProxy(ports, read_timeout=3.0, health=False) as proxy:
+            assert not await proxy.busy("slow", 0.05)
+            request = asyncio.ensure_future(_post(proxy.url, "m"))
+            assert await proxy.busy("slow", 2.0, held=0.1)
+            assert proxy.held("slow") >= 0.1
+            request.cancel()
+        await asyncio.gather(request, return_exceptions=True)
+    finally:
+        slow.close()

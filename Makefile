@@ -69,7 +69,7 @@ bench: $(STAMP) ## Benchmarks against stock Rasa, publish to answer (~18 min): d
 bench-quick: $(STAMP) ## Benchmark smoke run (reduced epochs, short loads): results/bench-quick/
 	$(PY) -m bench --quick
 
-reliability: $(MODEL) ## Hostile input, duplicates, faults, 5-minute load, abuse (~11 min): docs/reliability.md
+reliability: $(MODEL) ## Hostile input, duplicates, faults, replica kills, 5-minute load, abuse (~15 min): docs/reliability.md
 	$(PY) -m reliability
 
 lint: $(STAMP) ## ruff (lint and format) on every package, mypy on bot, actions and channels

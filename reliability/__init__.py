@@ -10,7 +10,8 @@ visitor's messages are addressed), ``assistant`` (the server under test),
 ``client`` (sending and classifying replies), ``load`` (virtual visitors),
 ``outages`` (a fault under load), ``scenarios`` (duplicates, order, abuse),
 ``verdicts`` (each figure against its bound), ``report`` (the Markdown page, its
-prose in ``templates/``) and ``run`` (the full set). What it shares with the tests
+prose in ``templates/``), ``failover`` (two replicas, a process of one killed
+under load) and ``run`` (the full set). What it shares with the tests
 and ``make bench`` (fake platforms, request builders and signing, a private
 Redis, a link to cut, /proc, percentiles) is in ``harness``. Everything talks to
 127.0.0.1 only and every loop is bounded.

@@ -11,8 +11,10 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from harness.failover_verdict import WAIT_BOUND, figures_table
 from harness.markdown import table
 from harness.project import ROOT
+from reliability.failover import settings_line
 from reliability.settings import PLATFORM_WINDOW, RECOVERY_BOUND
 from reliability.verdicts import PAYLOAD_RSS_BOUND_MB
 
@@ -212,6 +214,26 @@ def fault_values(results: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def failover_section(results: dict[str, Any]) -> str:
+    """The replica fault test's section; a line saying so when the run had none."""
+    failover = results.get("failover")
+    if not failover:
+        return "## A replica killed under load\n\nNot measured in this run.\n"
+    details = [
+        f"- {name}: {line}"
+        for name, fault in failover["faults"].items()
+        for line in fault["examples"] + fault["slowest"] + fault["wrong_language_examples"]
+    ]
+    return template("failover").substitute(
+        settings=settings_line(failover),
+        bound=f"{WAIT_BOUND:.0f}",
+        table=figures_table(failover["faults"]),
+        details="\nWhat went wrong, first cases:\n\n" + "\n".join(details) + "\n"
+        if details
+        else "",
+    )
+
+
 def render(results: dict[str, Any], workdir: Path) -> str:
     """The whole page."""
     where = workdir.relative_to(ROOT) if workdir.is_relative_to(ROOT) else workdir
@@ -232,5 +254,6 @@ def render(results: dict[str, Any], workdir: Path) -> str:
         **abuse_tables(results),
         **load_values(results),
         **fault_values(results),
+        "failover": failover_section(results),
     }
     return template("page").substitute(values).rstrip() + "\n"

@@ -8,7 +8,9 @@ server and the assistant in Redis mode with every channel on; then runs, in
 order: malformed input, duplicates and order, abuse, the load, and the faults
 (action server down, Redis killed and restarted, Redis paused). Stops the
 assistant, searches its whole output for the secrets, measures a token-protected
-Rasa API for comparison, and writes ``results/reliability/<time>/results.json``
+Rasa API for comparison, runs the replica fault test (``reliability.failover``:
+two replicas of its own behind a proxy, a process of one killed under load),
+and writes ``results/reliability/<time>/results.json``
 and ``docs/reliability.md``. Exits 1 when a figure misses its bound.
 """
 
@@ -36,11 +38,11 @@ from harness.redis_server import RedisServer
 from harness.relay import Relay
 from harness.requests import CHANNELS
 from harness.secrets import Secrets
-from reliability import report, scenarios, verdicts
+from reliability import failover, report, scenarios, verdicts
 from reliability.assistant import Assistant
 from reliability.load import MemorySampler, Sample, Visitors, summarize
 from reliability.outages import under_load
-from reliability.settings import FULL, SHORT, Profile
+from reliability.settings import FAILOVER_FULL, FAILOVER_SHORT, FULL, SHORT, Profile
 
 #: Bursts of ten messages per channel in the order check.
 ORDER_BURSTS = 3
@@ -327,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     results = asyncio.run(suite(profile, workdir, Secrets()))
+    sizes = FAILOVER_FULL if args.profile == "full" else FAILOVER_SHORT
+    log(f"replica fault test: two replicas, {sizes.visitors} visitors, each process of A killed")
+    results["failover"] = asyncio.run(failover.run(sizes, workdir / "failover"))
     results["total_seconds"] = round(time.monotonic() - started)
     results["verdicts"] = verdicts.verdicts(results)
     text = json.dumps(results, ensure_ascii=False, indent=2)

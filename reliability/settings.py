@@ -54,3 +54,36 @@ PLATFORM_WINDOW = 5.0
 RECOVERY_BOUND = 10.0
 #: Longest user text the connectors hand to Rasa (channels.common.limits).
 MAX_MESSAGE_CHARS = 1000
+
+
+# --- replica fault test (issue 14) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailoverProfile:
+    """Sizes of the replica fault test (``reliability.failover``), one load per fault.
+
+    Attributes:
+        visitors: Visitors in closed loop through the proxy.
+        kill_at: Seconds into the load at which replica A's process is killed.
+        restart_after: Seconds after the kill at which replica A is started again.
+        after: Seconds the load goes on after the restart.
+        think: Seconds between an answer and the visitor's next message (min, max).
+    """
+
+    visitors: int
+    kill_at: float
+    restart_after: float
+    after: float
+    think: tuple[float, float] = (0.5, 1.5)
+
+    @property
+    def seconds(self) -> float:
+        """How long each fault's load runs."""
+        return self.kill_at + self.restart_after + self.after
+
+
+#: The issue's run: 30 visitors, the kill 30 s in, the restart 20 s later.
+FAILOVER_FULL = FailoverProfile(visitors=30, kill_at=30.0, restart_after=20.0, after=40.0)
+#: What ``make test`` runs (tests/reliability/test_failover.py).
+FAILOVER_SHORT = FailoverProfile(visitors=10, kill_at=6.0, restart_after=10.0, after=32.0)

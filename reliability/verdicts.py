@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.failover_verdict import passed
 from reliability.settings import RECOVERY_BOUND
 
 #: Resident memory the Rasa server may gain over one channel's malformed payloads.
@@ -49,6 +50,10 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     wechat, telegram = results["duplicates"]["wechat"], results["duplicates"]["telegram"]
     load, faults = results["load"]["all"], results["faults"]
     api_token = results["api_token"]["anonymous"].get("PUT /model")
+    failover = {
+        f"{name}: nothing lost, twice, out of order or unanswered; no wait over 3 s": passed(fault)
+        for name, fault in (results.get("failover") or {}).get("faults", {}).items()
+    }
     return {
         "malformed input: only 4xx with a reason, no 5xx, memory bounded": _malformed_ok(results),
         "WeChat retries: one turn, one answer": wechat["answers"] == 1
@@ -79,4 +84,5 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
         "Redis killed and restarted": _fault_ok(faults["redis_killed"]),
         "Redis paused": _fault_ok(faults["redis_paused"]),
         "clean shutdown": results["exit_code"] == 0,
+        **failover,
     }

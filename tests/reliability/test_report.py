@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from harness.failover import Message, Step, Try
+from harness.failover_verdict import judge
 from harness.project import ROOT
 from harness.requests import CHANNELS
 from reliability.report import render
@@ -157,3 +159,38 @@ def test_a_load_without_a_valid_reply_has_no_percentile_and_fails() -> None:
     assert "| all | 120 | 120 | 0 | 1 | – | 0.800 s | – | – |" in page
     assert "| rest | a \\| b | status 0 |" in page
     assert "| load: p99 under 1 s | **FAIL** |" in page
+
+
+def _failover() -> dict[str, Any]:
+    answered = Message("fo-1", 0, Step("一", "zh"), "fo-1-0", [Try(1.0, 0.2, "answer", "A", "好")])
+    lost = Message("fo-1", 1, Step("二", "zh"), "fo-1-1", [Try(2.0, 0.2, "answer", "A", "好")])
+    clean = judge([answered], {"fo-1": ["一"]}, {"refused": 3}, {"fault": 0.5, "restart": 0.8})
+    broken = judge([answered, lost], {"fo-1": ["一", "一"]}, {}, {"fault": 0.5, "restart": None})
+    return {
+        "profile": {"visitors": 30, "kill_at": 30.0, "restart_after": 20.0, "after": 40.0}
+        | {"think": [0.5, 1.5]},
+        "startup_seconds": 24.0,
+        "faults": {"Rasa server of replica A killed": clean, "action server killed": broken},
+        "passed": False,
+    }
+
+
+def test_the_replica_fault_test_has_its_table_and_a_verdict_per_fault() -> None:
+    figures = results()
+    figures["failover"] = _failover()
+    page = _page(figures)
+    section = page.split("## A replica killed under load")[1].split("## How to reproduce")[0]
+    assert "30 visitors in closed loop" in section and "$" not in section
+    assert "| verdict | pass | **FAIL** |" in section
+    assert "| restarted replica: first answer | 0.4 s | – |" in section
+    assert "- action server killed: missing: fo-1 #1 '二'" in section
+    assert "| Rasa server of replica A killed: nothing lost" in page.split("## Malformed")[0]
+    assert (
+        figures["verdicts"][next(k for k in figures["verdicts"] if "action server killed" in k)]
+        is False
+    )
+
+
+def test_a_run_without_the_replica_fault_test_says_so() -> None:
+    page = _page(results())
+    assert "## A replica killed under load\n\nNot measured in this run." in page

@@ -146,20 +146,6 @@ class RestInput(RasaRestInput):
             async with self.turns.turn(str(message.sender_id)):  # in arrival order
                 await self._answer(handle, message)
 
-        async def answer(message: UserMessage) -> None:
-            try:
-                await self.guard.handle(on_new_message, message)
-            except Exception:  # noqa: BLE001 - the caller gets a text, not an empty list
-                logger.exception("REST message of %s failed", message.sender_id)
-                text = say("error", reply_language(message))
-                await message.output_channel.send_text_message(message.sender_id, text)
-                return
-            if not getattr(message.output_channel, "messages", True):
-                # No reply at all: Rasa swallowed a failure (e.g. the action server is down).
-                metrics.count_message(message.input_channel, reply_language(message), "error")
-                text = say("error", reply_language(message))
-                await message.output_channel.send_text_message(message.sender_id, text)
-
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @hook.route("/", methods=["GET"])
@@ -203,6 +189,7 @@ class RestInput(RasaRestInput):
             return
         if not getattr(message.output_channel, "messages", True):
             # No reply at all: Rasa swallowed a failure (e.g. the action server is down).
+            metrics.count_message(message.input_channel, reply_language(message), "error")
             text = say("error", reply_language(message))
             await message.output_channel.send_text_message(message.sender_id, text)
 

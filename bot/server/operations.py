@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.server import drain, metrics
+from bot.server import drain, metrics, warmup
 
 logger = logging.getLogger(__name__)
 
@@ -224,9 +224,11 @@ def install() -> None:
         app = configure(*args, **kwargs)
         add_operations_routes(app)
         add_ready_check("model", model_check(app))
+        add_ready_check("warm", warmup.warm_check(app))
+        app.add_task(warmup.warm_up(app))
         # Issue 14: a draining replica, or one whose action server the supervisor is
         # restarting, must stop getting visitors at once (no I/O: flags set by signals).
-        add_ready_check("draining", lambda: not drain.draining())
+        add_ready_check("not_draining", lambda: not drain.draining())
         add_ready_check("action_server_running", lambda: not drain.action_server_down())
         endpoints = kwargs.get("endpoints")
         action = getattr(endpoints, "action", None)

@@ -41,6 +41,7 @@ from bot.quiet import child_environment, quiet_third_party_warnings
 from bot.redis_client import answers as redis_answers
 from bot.server.credentials import IncompleteChannelError, write_effective_credentials
 from bot.server.rundir import RunFolder
+from bot.server.warmup import WARM_UP_QUESTIONS
 from bot.settings import Settings, SettingsError, environment, get_settings
 
 EMBEDDED_ENDPOINTS = Path("endpoints.yml")
@@ -60,7 +61,6 @@ EMBEDDED_ACTIONS_PORT = 5055
 REQUEST_MAX_BYTES = 4 * 1024 * 1024
 # One question per kind of work a first answer would otherwise pay for: loading the
 # content and formatting dates (schedule), building the FAQ index (tickets).
-WARM_UP_QUESTIONS = ("今天有什么活动", "입장료 있어요?")
 #: Seconds a stopping process gets beyond the Rasa server's drain (KW_DRAIN_SECONDS).
 STOP_SECONDS = 5.0
 #: Seconds between restarts of an action server that keeps dying.

@@ -45,8 +45,9 @@ def test_compose_parses_and_checks_readiness() -> None:
     services = compose["services"]
     assert {"prometheus", "grafana"} <= set(services)
     assert "/ready" in " ".join(services["rasa"]["healthcheck"]["test"])
-    assert "bot.server.rasa_server" in " ".join(services["rasa"]["command"])
-    assert services["actions"]["command"][2] == "bot.server.action_server"
+    # Each replica is the supervisor: bot.server.rasa_server and bot.server.action_server.
+    assert services["rasa"]["command"] == ["python", "-m", "bot.server"]
+    assert "actions" not in services
     mounts = " ".join(services["prometheus"]["volumes"] + services["grafana"]["volumes"])
     for path in re.findall(r"\./(deploy/[^:]+):", mounts):
         assert (ROOT / path).exists(), path

@@ -128,7 +128,14 @@ def test_counters_move_for_every_outcome(setup: dict[str, Any]) -> None:
 def test_ready_follows_the_action_server_and_redis(setup: dict[str, Any]) -> None:
     servers: dict[str, Server] = setup["servers"]
     rasa, store = servers["rasa"], setup["redis"]
-    assert wait_ready(rasa, 200)["checks"] == {"model": True, "action_server": True, "redis": True}
+    assert wait_ready(rasa, 200)["checks"] == {
+        "model": True,
+        "warm": True,
+        "not_draining": True,
+        "action_server_running": True,
+        "action_server": True,
+        "redis": True,
+    }
     before = scrape(rasa)
     servers["actions"].stop()
     assert wait_ready(rasa, 503)["failing"] == ["action_server"]

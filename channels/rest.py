@@ -21,6 +21,10 @@ A client may give each message an id, the body's ``message_id`` (a string) or an
 stored reply; of an id still being processed (after waiting half of
 ``reply_timeout``, or 5 s without one) 202 ``{"status": "processing", "message_id": ...}``; when it
 cannot be told (Redis away) 503 with the polite text. Without an id, nothing changes.
+A turn stopped before it was stored (its custom action could not be run, e.g. the
+action server died: ``bot.server.abort``) answers 503 with the polite
+``unavailable`` text and ``Retry-After``, with or without an id: nginx passes it to
+another replica (``proxy_next_upstream http_503``), and a client may resend it.
 
 Registered in credentials.yml as ``channels.rest.RestInput:`` (instead of ``rest:``),
 with an optional ``reply_timeout``.
@@ -39,6 +43,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
@@ -52,7 +57,7 @@ from channels.common.catalog import say
 from channels.common.config import optional_float
 from channels.common.errors import BadRequest, RequestRefused, refusal_response
 from channels.common.limits import too_long
-from channels.common.once import TurnDone, TurnInProgress, TurnUnknown, once
+from channels.common.once import TurnDone, TurnInProgress, TurnNotProcessed, TurnUnknown, once
 from channels.common.runner import MessageGuard, OnNewMessage, reply_language
 from channels.common.turns import Turns
 
@@ -180,6 +185,12 @@ class RestInput(RasaRestInput):
             await self.guard.handle(handle, message)
         except (TurnInProgress, TurnUnknown):
             raise
+        except TurnNotProcessed:
+            if not isinstance(message.output_channel, QueueOutputChannel):
+                raise  # answered 503, so a load balancer passes it to another replica
+            text = say("unavailable", reply_language(message))  # a stream has begun: 200
+            await message.output_channel.send_text_message(message.sender_id, text)
+            return
         except TurnDone:  # recorded without its replies (no tracker store)
             return
         except Exception:  # noqa: BLE001 - the caller gets a text, not an empty list
@@ -214,7 +225,8 @@ class RestInput(RasaRestInput):
         except TurnInProgress:
             body = {"status": "processing", "message_id": client_id}
             return response.json(body, status=202, headers={"Retry-After": "1"})
-        except TurnUnknown:
+        except (TurnUnknown, TurnNotProcessed):
+            # Nothing was stored: the same message may be sent again, here or elsewhere.
             reply = {
                 "recipient_id": sender,
                 "text": say("unavailable", reply_language(message)),

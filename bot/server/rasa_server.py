@@ -1,4 +1,4 @@
-"""Rasa's own command line, with five fixes applied first.
+"""Rasa's own command line, with six fixes applied first.
 
 1. Speed. Rasa 3.6's ``RemoteAction._validate_action_result`` calls
    ``jsonschema.validate``, which (jsonschema 4.17) re-checks the schema itself
@@ -34,6 +34,11 @@
    connections meanwhile; ``bot.server.drain`` is installed on the app Rasa
    builds (``rasa.core.run.configure_app``) so turns in flight finish, new
    requests get 503 and ``Connection: close``, for ``KW_DRAIN_SECONDS`` at most.
+6. No half turn stored. Rasa stores a turn whose custom action failed (the action
+   server died mid-call) with no answer, so the visitor's resend was answered from
+   that record, with nothing. ``bot.server.abort`` stops such a turn before it is
+   stored; the channel answers 503 (REST: a load balancer passes the request to
+   another replica) or its "error" text, and the resend is processed once.
 
     python -m bot.server.rasa_server run --model models/korea-week.tar.gz ...
 
@@ -192,7 +197,7 @@ def install_lean(argv: list[str]) -> bool:
 def main() -> None:
     """Runs Rasa's command line (same arguments as ``rasa``) with the fixes installed."""
     from bot.quiet import quiet_third_party_warnings
-    from bot.server import operations
+    from bot.server import abort, operations
     from bot.server.drain import listen_for_supervisor
 
     quiet_third_party_warnings()
@@ -200,6 +205,8 @@ def main() -> None:
     install_lean(sys.argv[1:])
     install()
     operations.install()  # /health, /ready, /metrics (docs/deploy.md)
+    # After operations: its counting wrapper must see the action's own error.
+    abort.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

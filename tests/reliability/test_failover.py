@@ -44,22 +44,7 @@ def misses(figures: dict) -> list[str]:
     return found + ([] if figures["messages"] else ["no message was sent"])
 
 
-#: Known open (issue 14): turns in flight when the action server dies are stored with
-#: the error reply, so their resend gets that stored reply again (2 of 412 messages in
-#: the short run after the fixes). Still measured by ``make reliability``.
-OPEN = {
-    "action server of replica A killed": "issue 14 open: a turn cut by the action "
-    "server's death is stored as done with the error reply"
-}
-
-
-@pytest.mark.parametrize(
-    "fault",
-    [
-        pytest.param(name, marks=pytest.mark.skip(reason=OPEN[name])) if name in OPEN else name
-        for name in FAULTS
-    ],
-)
+@pytest.mark.parametrize("fault", FAULTS)
 def test_a_killed_replica_process_costs_the_visitors_nothing(faults, fault) -> None:
     figures = faults["faults"][fault]
     if misses(figures):

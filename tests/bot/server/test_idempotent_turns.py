@@ -1,13 +1,15 @@
 """Resent messages on a real Rasa server in Redis mode: one stored turn, the same reply.
 
-One action server and one Rasa server (``python -m rasa run`` on the committed
-``endpoints.redis.yml``, our REST and WeChat channels) on the Redis at
-127.0.0.1:6379 under a random key prefix. A REST message sent twice with the same
-``message_id`` (or ``Idempotency-Key``) is stored once and answered twice with
-the same reply; so is a WeChat message retried with the same MsgId. A turn whose
-server died mid-turn (a running record that is never renewed) is processed once
-by the retry; a turn still running elsewhere answers 202; a message without an id
-is processed every time, as before.
+One action server and one Rasa server (``python -m bot.server.rasa_server run``:
+Rasa with our fixes, on the committed ``endpoints.redis.yml``, our REST and
+WeChat channels) on the Redis at 127.0.0.1:6379 under a random key prefix. A REST
+message sent twice with the same ``message_id`` (or ``Idempotency-Key``) is
+stored once and answered twice with the same reply; so is a WeChat message
+retried with the same MsgId. A turn whose server died mid-turn (a running record
+that is never renewed) is processed once by the retry; a turn still running
+elsewhere answers 202; a message without an id is processed every time, as
+before. A turn whose action server is down is not stored and answers 503; its
+resend, once the action server is back, is processed once.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from typing import Any
 import pytest
 import xmltodict
 
+from bot.nlu.language import detect_language
 from bot.redis_client import connect
+from channels.common.catalog import say
 from harness.ports import free_port
 from tests.channels.wechat.client import APPID, TOKEN, query
 from tests.support.channels import fixture_text
@@ -60,13 +64,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         encoding="utf-8",
     )
     servers: list[Server] = [start_action_server(folder, env, actions_port)]
-    servers.append(start_rasa(folder, env, credentials))
+    servers.append(start_rasa(folder, env, credentials, module="bot.server.rasa_server"))
     client = connect(REDIS_URL, timeout=2.0)
     try:
         wait_until_up(servers[:1], "/health", 60)
         wait_until_up(servers[1:], "/", 150)
         post_json(f"{servers[1].url}/webhooks/rest/webhook", {"sender": "warm", "message": "你好"})
-        yield {"rasa": servers[1], "prefix": prefix, "redis": client}
+        yield {
+            "rasa": servers[1],
+            "prefix": prefix,
+            "redis": client,
+            "servers": servers,
+            "start_actions": lambda: start_action_server(folder, env, actions_port),
+        }
     finally:
         for one in servers:
             one.stop()
@@ -142,6 +152,28 @@ def test_without_an_id_every_message_is_processed(server: dict) -> None:
     for _ in range(2):
         assert send(server, {"sender": sender, "message": "你好"})[0] == 200
     assert user_turns(server, sender) == ["你好", "你好"]
+
+
+def test_a_turn_whose_action_server_is_down_is_not_stored_and_its_resend_is(
+    server: dict,
+) -> None:
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    body = {"sender": sender, "message": "태권도 어디서 해요?", "message_id": "m-down"}
+    servers: list[Server] = server["servers"]
+    servers[0].stop()
+    try:
+        status, reply, _ = send(server, body)
+        assert status == 503 and texts(reply) == [say("unavailable", "ko")]
+        assert user_turns(server, sender) == []
+        assert server["redis"].get(f"{server['prefix']}turn:rest:{sender}:m-down") is None
+    finally:
+        servers[0] = server["start_actions"]()
+        wait_until_up(servers[:1], "/health", 60)
+    status, reply, _ = send(server, body)
+    assert status == 200 and texts(reply)
+    assert {detect_language(text) for text in texts(reply)} == {"ko"}
+    assert send(server, body)[1] == reply
+    assert user_turns(server, sender) == ["태권도 어디서 해요?"]
 
 
 def test_a_bad_message_id_is_refused(server: dict) -> None:

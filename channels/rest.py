@@ -51,13 +51,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.server import metrics
+from bot.server.abort import TurnNotProcessed
 from bot.server.replay import TurnLedger, create_ledger, make_turn_id
 from channels.common.bodies import check_size, read_json
 from channels.common.catalog import say
 from channels.common.config import optional_float
 from channels.common.errors import BadRequest, RequestRefused, refusal_response
 from channels.common.limits import too_long
-from channels.common.once import TurnDone, TurnInProgress, TurnNotProcessed, TurnUnknown, once
+from channels.common.once import TurnDone, TurnInProgress, TurnUnknown, once
 from channels.common.runner import MessageGuard, OnNewMessage, reply_language
 from channels.common.turns import Turns
 

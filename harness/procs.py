@@ -2,12 +2,14 @@
 
 The ``parse_*`` functions are pure and take the text of one /proc file; the rest
 read /proc and treat a process that is gone as empty (0 kB, no children, "").
-Memory is in bytes unless a name says kB.
+Memory is in bytes unless a name says kB. ``stop_group`` stops a process group.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -144,3 +146,24 @@ def find_child(parent: int, needle: str, timeout: float) -> int | None:
                 return pid
         time.sleep(0.05)
     return None
+
+
+def stop_group(process: subprocess.Popen[bytes], timeout: float) -> int | None:
+    """Ctrl-C to a process group, as a terminal would; SIGKILL when it lingers.
+
+    Args:
+        process: The group's leader (started with ``start_new_session=True``).
+        timeout: Seconds to wait after Ctrl-C.
+
+    Returns:
+        The leader's exit code (None if it could not be told).
+    """
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+    except ProcessLookupError:
+        pass
+    return process.returncode

@@ -12,7 +12,6 @@ platforms around it are ``harness.background.Platforms``.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -184,12 +183,4 @@ class Assistant:
         """
         if self.process is None or self.process.poll() is not None:
             return None if self.process is None else self.process.returncode
-        try:
-            os.killpg(self.process.pid, signal.SIGINT)
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-        except ProcessLookupError:
-            pass
-        return self.process.returncode
+        return procs.stop_group(self.process, timeout)

@@ -249,6 +249,10 @@ def open_rest(body: bytes) -> Reply:
     return Reply(True, tuple(str(m.get("text") or "(rich)") for m in data if isinstance(m, dict)))
 
 
+#: What the REST channel answers, with a polite text, for a message that was not processed.
+REST_TRY_AGAIN = 503
+
+
 def read_reply(outcome: Outcome, secrets: Secrets, sent_texts: Sequence[str] = ()) -> Reply:
     """Decides whether a webhook reply is valid for its platform, and what it says.
 
@@ -258,6 +262,12 @@ def read_reply(outcome: Outcome, secrets: Secrets, sent_texts: Sequence[str] = (
         sent_texts: For Telegram: the texts the bot sent to the chat for this update
             (the webhook itself only answers ``{"ok": true}``).
     """
+    if outcome.channel == "rest" and outcome.status == REST_TRY_AGAIN:
+        # A turn not stored (Redis away, the action server down): a polite text in
+        # the visitor's language, and a status a load balancer passes on.
+        reply = open_rest(outcome.body)
+        if reply.valid and reply.graceful:
+            return reply
     if not outcome.ok:
         return Reply(False, problem=f"status {outcome.status} {outcome.error}".strip())
     if outcome.channel == "wechat":

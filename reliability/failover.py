@@ -185,14 +185,7 @@ class Replica:
             except ProcessLookupError:
                 pass
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGINT)
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-        except ProcessLookupError:
-            pass
+        procs.stop_group(self.process, timeout)
 
 
 async def one_fault(

@@ -52,7 +52,8 @@ def judge(samples: Sequence[Sample], fault_at: float, back_at: float) -> dict[st
             :15
         ],
         "invalid_count": sum(1 for s in samples if not s.valid),
-        "server_errors": sum(1 for s in samples if s.status >= 500),
+        # A REST 503 with the polite text is an answer (reliability.client.read_reply).
+        "server_errors": sum(1 for s in samples if s.status >= 500 and not s.valid),
         "after": len(after),
         "recovery_seconds": None
         if recovered_at is None

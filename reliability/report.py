@@ -98,7 +98,14 @@ def duplicates_tables(results: dict[str, Any]) -> dict[str, str]:
         ("Telegram update, delivered five times", telegram),
     ]
     rows = [
-        [case, d["deliveries"], d["statuses"], d["answers"], d["processed_turns"]]
+        [
+            case,
+            d["deliveries"],
+            d["statuses"],
+            d["answers"],
+            d.get("distinct_answers", d.get("distinct_texts", "")),
+            d["processed_turns"],
+        ]
         for case, d in cases
     ]
     bursts: dict[str, list[dict[str, Any]]] = {}
@@ -116,7 +123,7 @@ def duplicates_tables(results: dict[str, Any]) -> dict[str, str]:
         ]
         for channel, items in bursts.items()
     ]
-    header = ["case", "deliveries", "HTTP statuses", "answers", "turns processed"]
+    header = ["case", "deliveries", "HTTP statuses", "answers", "distinct", "turns processed"]
     return {"duplicates": table(header, rows), "order": table(ORDER_HEADER, order)}
 
 

@@ -105,7 +105,11 @@ async def wechat_retries(
     """One WeChat message delivered three times while the first is still being processed.
 
     WeChat's retry repeats the request as it was; the third copy is signed afresh
-    (new nonce), as a retry through a re-signing proxy would be.
+    (new nonce), as a retry through a re-signing proxy would be. A copy that comes
+    once the turn is stored gets the stored reply again (issue 14: WeChat retries
+    only when the first answer did not reach it, and shows one); one that comes
+    while it runs gets ``success``. What must hold: one turn, one distinct answer,
+    and nothing sent twice through the customer-service API.
     """
     secrets: Secrets = assistant.secrets
     openid, text, msg_id, now = (
@@ -129,6 +133,8 @@ async def wechat_retries(
         "retries_while_processing": all(o.sent_at < first_done for o in outcomes[1:]),
         "first_seconds": round(outcomes[0].seconds, 2),
         "answers": len(passive) + (1 if late else 0),
+        "distinct_answers": len({r.texts for r in passive} | ({tuple(late)} if late else set())),
+        "late_repeated": len(late) - len(set(late)),
         "processed_turns": turns,
     }
 

@@ -9,12 +9,13 @@ action-server kill were never answered).
 
 Here a failed call to the action server raises ``TurnAborted`` instead. It is a
 ``BaseException`` on purpose: ``_run_action`` catches ``Exception``, and only an
-exception it does not catch stops ``handle_message`` before ``save_tracker``.
-Rasa's lock is released on the way out (its ``lock`` context manager and ours
-release in ``finally``). ``channels.common.once`` turns it into ``TurnNotProcessed``
-(an ``Exception``) at the channel's edge, so no connector code has to know about a
-``BaseException``; the turn id's claim is freed, and the message can be processed
-again, here or on another replica.
+exception it does not catch stops ``MessageProcessor.handle_message`` before
+``save_tracker``. That method then raises ``TurnNotProcessed``, a plain
+``Exception``, so every caller (our connectors, Rasa's own channels, the warm-up)
+sees an ordinary failure. Rasa's lock is released on the way out (its ``lock``
+context manager and ours release in ``finally``); ``channels.common.once`` frees
+the turn id's claim, so the message can be processed again, here or on another
+replica.
 
 ``ActionExecutionRejection`` (a form declining a value) is an answer, not a failure,
 and passes through as before.
@@ -40,12 +41,38 @@ class TurnAborted(BaseException):
         self.action = action
 
 
+class TurnNotProcessed(Exception):
+    """The turn stopped before it was stored (a custom action failed): it may be sent again.
+
+    Args:
+        action: The name of the action that failed.
+    """
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"turn stopped before it was stored: {action} failed")
+        self.action = action
+
+
 def install() -> None:
     """Makes a failed custom-action call abort its turn (idempotent)."""
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+    from rasa.core.processor import MessageProcessor
 
     if getattr(RemoteAction.run, "_kw_aborts", False):
         return
+    handle_message = MessageProcessor.handle_message
+
+    async def handle(self: Any, message: Any) -> Any:
+        aborted: TurnAborted | None = None
+        try:
+            return await handle_message(self, message)
+        except TurnAborted as error:
+            aborted = error
+        # Raised outside the except block: the action server's connection error in
+        # its context would make the guard take it for an outage of Rasa's stores.
+        raise TurnNotProcessed(aborted.action)
+
+    MessageProcessor.handle_message = handle
     original = RemoteAction.run
 
     async def run(self: Any, *args: Any, **kwargs: Any) -> Any:

@@ -16,6 +16,13 @@ Nothing can be a subclass or instance of a class whose module was never loaded, 
 ``issubclass``/``isinstance`` answer False without loading; subclassing a stand-in
 fails loudly, unless the real modules are loaded by then (then the real class is
 subclassed).
+
+The same hook supplies stand-ins for Rasa's built-in channels we never serve (ours
+live in ``channels/``): ``rasa.core.channels`` imports all of them to list them by
+name, which brings aiogram, python-socketio, slack_sdk, webexteamssdk, twilio and
+google's client libraries (about 400 modules, 15 MiB), and, for ``run`` only, the
+console channel (questionary and prompt_toolkit). A channel stand-in answers its
+class's ``name()``; any other use loads that one channel's real module.
 """
 
 from __future__ import annotations
@@ -44,6 +51,24 @@ STAND_INS: dict[str, tuple[str, ...]] = {
     "rasa.utils.plotting": (),
 }
 
+# Rasa's built-in channel modules we do not serve -> {class: its channel name}.
+CHANNEL_STAND_INS: dict[str, dict[str, str]] = {
+    "rasa.core.channels.socketio": {"SocketIOInput": "socketio"},
+    "rasa.core.channels.facebook": {"FacebookInput": "facebook"},
+    "rasa.core.channels.slack": {"SlackInput": "slack"},
+    "rasa.core.channels.telegram": {"TelegramInput": "telegram"},
+    "rasa.core.channels.mattermost": {"MattermostInput": "mattermost"},
+    "rasa.core.channels.twilio": {"TwilioInput": "twilio"},
+    "rasa.core.channels.twilio_voice": {"TwilioVoiceInput": "twilio_voice"},
+    "rasa.core.channels.rocketchat": {"RocketChatInput": "rocketchat"},
+    "rasa.core.channels.webexteams": {"WebexTeamsInput": "webexteams"},
+    "rasa.core.channels.hangouts": {"HangoutsInput": "hangouts"},
+}
+# ``rasa shell`` talks through it, so only ``run`` gets this stand-in.
+CONSOLE_STAND_IN: dict[str, dict[str, str]] = {
+    "rasa.core.channels.console": {"CmdlineInput": "cmdline"},
+}
+
 # Components that need TensorFlow: a model using one is served the stock way.
 TENSORFLOW_COMPONENTS = (
     "rasa.nlu.classifiers.diet_classifier.",
@@ -54,15 +79,14 @@ TENSORFLOW_COMPONENTS = (
     "rasa.nlu.featurizers.dense_featurizer.convert_featurizer.",
 )
 
-_state = {"real": False}
+_state: dict[str, Any] = {"real": False, "channels": {}}
 
 
 def load_real(reason: str) -> None:
-    """Stops supplying stand-ins and drops the ones loaded, so imports get the real modules."""
+    """Stops supplying the TensorFlow stand-ins and drops them, so imports get the real modules."""
     if _state["real"]:
         return
     _state["real"] = True
-    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _Finder)]
     for name in STAND_INS:
         if isinstance(sys.modules.get(name), _StandInModule):
             del sys.modules[name]
@@ -70,8 +94,20 @@ def load_real(reason: str) -> None:
 
 
 def _real_module(name: str, reason: str) -> types.ModuleType:
-    load_real(reason)
+    if name in STAND_INS:
+        load_real(reason)
+    elif _state["channels"].pop(name, None) is not None:
+        if isinstance(sys.modules.get(name), _StandInModule):
+            del sys.modules[name]
+        logger.warning("Loading Rasa's %s: %s", name, reason)
     return importlib.import_module(name)
+
+
+def _names(module: str) -> dict[str, str | None]:
+    """The names a stand-in module holds -> the channel name of each (None: not a channel)."""
+    if module in STAND_INS:
+        return dict.fromkeys(STAND_INS[module])
+    return dict(_state["channels"][module])
 
 
 class _StandInType(type):
@@ -79,6 +115,7 @@ class _StandInType(type):
 
     _kw_module: str
     _kw_name: str
+    _kw_channel: str | None
 
     def __subclasscheck__(cls, other: Any) -> bool:
         real = sys.modules.get(cls._kw_module)
@@ -99,14 +136,18 @@ class _StandInType(type):
     def __getattr__(cls, name: str) -> Any:
         if name.startswith("_kw_"):
             raise AttributeError(name)
+        channel = cls._kw_channel
+        if name == "name" and channel is not None:
+            return lambda: channel  # rasa.core.channels lists its channels by name
         return getattr(cls._kw_real(), name)
 
     def __new__(mcs, name: str, bases: tuple[Any, ...], namespace: dict[str, Any]) -> Any:
         stand_ins = [base for base in bases if isinstance(base, _StandInType)]
         if not stand_ins:
             return super().__new__(mcs, name, bases, namespace)
-        if not _state["real"]:
-            base = stand_ins[0]
+        tensorflow = [base for base in stand_ins if base._kw_channel is None]
+        if tensorflow and not _state["real"]:
+            base = tensorflow[0]
             raise TypeError(
                 f"{name} subclasses {base._kw_module}.{base._kw_name}, a stand-in while "
                 "serving without TensorFlow: set KW_LEAN_IMPORTS=off to serve this model"
@@ -117,9 +158,10 @@ class _StandInType(type):
         return type(real[0])(name, real, namespace)
 
 
-def _stand_in(module: str, name: str) -> Any:
+def _stand_in(module: str, name: str, channel: str | None = None) -> Any:
     """A hashable class-like object named like the real class, loading it on real use."""
-    return _StandInType(name, (), {"_kw_module": module, "_kw_name": name, "__module__": module})
+    namespace = {"_kw_module": module, "_kw_name": name, "_kw_channel": channel}
+    return _StandInType(name, (), {**namespace, "__module__": module})
 
 
 class _StandInModule(types.ModuleType):
@@ -134,19 +176,25 @@ class _Loader(importlib.abc.Loader):
         return _StandInModule(spec.name)
 
     def exec_module(self, module: types.ModuleType) -> None:
-        for name in STAND_INS[module.__name__]:
-            setattr(module, name, _stand_in(module.__name__, name))
+        for name, channel in _names(module.__name__).items():
+            setattr(module, name, _stand_in(module.__name__, name, channel))
 
 
 class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname not in STAND_INS or _state["real"]:
+        wanted = (fullname in STAND_INS and not _state["real"]) or fullname in _state["channels"]
+        if not wanted:
             return None
         return importlib.machinery.ModuleSpec(fullname, _Loader(), origin="kw-lean-stand-in")
 
 
-def install() -> None:
-    """Supplies the stand-ins from now on (before Rasa is imported)."""
+def install(console: bool = False) -> None:
+    """Supplies the stand-ins from now on (before Rasa is imported).
+
+    Args:
+        console: Also stand in for the console channel (``rasa run``, not ``shell``).
+    """
+    _state["channels"] = {**CHANNEL_STAND_INS, **(CONSOLE_STAND_IN if console else {})}
     if any(isinstance(finder, _Finder) for finder in sys.meta_path):
         return
     _state["real"] = False
@@ -154,8 +202,8 @@ def install() -> None:
 
 
 def installed() -> bool:
-    """Whether stand-ins are being supplied (no real use has loaded the real modules)."""
-    return any(isinstance(finder, _Finder) for finder in sys.meta_path)
+    """Whether TensorFlow stand-ins are being supplied (no real use has loaded the real ones)."""
+    return not _state["real"] and any(isinstance(finder, _Finder) for finder in sys.meta_path)
 
 
 def _model_archive(model: Path) -> Path | None:

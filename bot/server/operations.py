@@ -153,22 +153,35 @@ def model_check(app: Any) -> ReadyCheck:
     return model_loaded
 
 
-def http_check(url: str, timeout: float = CHECK_TIMEOUT) -> ReadyCheck:
-    """A check that ``GET url`` answers 200 within ``timeout`` seconds."""
-    import aiohttp
+class HttpCheck:
+    """A check that ``GET url`` answers 200 within ``timeout`` seconds.
 
-    sessions: list[aiohttp.ClientSession] = []
+    One HTTP session for the life of the server (created on first use, inside its
+    event loop); ``close`` ends it when the server stops.
+    """
 
-    async def answers() -> bool:
-        if not sessions or sessions[0].closed:
-            sessions[:] = [aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout))]
+    def __init__(self, url: str, timeout: float = CHECK_TIMEOUT) -> None:
+        self.url = url
+        self.timeout = timeout
+        self._session: Any = None
+
+    async def __call__(self) -> bool:
+        """Tells whether the URL answers 200 now."""
+        import aiohttp
+
+        if self._session is None or self._session.closed:
+            timeout = aiohttp.ClientTimeout(total=self.timeout)
+            self._session = aiohttp.ClientSession(timeout=timeout)
         try:
-            async with sessions[0].get(url) as reply:
-                return reply.status == 200
+            async with self._session.get(self.url) as reply:
+                return bool(reply.status == 200)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
             return False
 
-    return answers
+    async def close(self, *_: Any) -> None:
+        """Closes the session (a Sanic ``after_server_stop`` listener)."""
+        if self._session is not None:
+            await self._session.close()
 
 
 def redis_check(url: str, timeout: float = CHECK_TIMEOUT) -> ReadyCheck:
@@ -233,7 +246,9 @@ def install() -> None:
         endpoints = kwargs.get("endpoints")
         action = getattr(endpoints, "action", None)
         if action is not None and getattr(action, "url", None):
-            add_ready_check("action_server", http_check(health_url(action.url)))
+            check = HttpCheck(health_url(action.url))
+            add_ready_check("action_server", check)
+            app.register_listener(check.close, "after_server_stop")
         redis_url = get_settings().redis_url
         if redis_url:
             add_ready_check("redis", redis_check(redis_url))

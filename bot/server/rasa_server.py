@@ -185,7 +185,7 @@ def install_lean(argv: list[str]) -> bool:
     settings = get_settings()
     lean = lean_imports.wanted(argv, settings.lean_imports)
     if lean:
-        lean_imports.install()
+        lean_imports.install(console=argv[0] == "run")
         logger.info("Serving without TensorFlow (KW_LEAN_IMPORTS=off for Rasa's own imports)")
     if settings.lean_memory and argv and argv[0] in ("run", "shell"):
         from bot.server import lean_memory

@@ -211,7 +211,12 @@ class RedisTurnLedger:
         key = self.key(turn_id)
         if await self.client.set(key, running, nx=True, px=self.lease_ms):
             return None
-        return _read(await self.client.get(key)) or Running()
+        raw = await self.client.get(key)
+        if raw is not None and (raw.decode("utf-8") if isinstance(raw, bytes) else raw) == running:
+            # Our own SET: sent, timed out (Redis paused), retried by the client after
+            # Redis ran the first one. The owner token is this claim's alone.
+            return None
+        return _read(raw) or Running()
 
     async def claim(self, turn_id: str, wait: float) -> Claim:
         """Takes the turn, or tells it is stored or still running after ``wait`` seconds."""

@@ -41,7 +41,6 @@ from bot.quiet import child_environment, quiet_third_party_warnings
 from bot.redis_client import answers as redis_answers
 from bot.server.credentials import IncompleteChannelError, write_effective_credentials
 from bot.server.rundir import RunFolder
-from bot.server.warmup import WARM_UP_QUESTIONS
 from bot.settings import Settings, SettingsError, environment, get_settings
 
 EMBEDDED_ENDPOINTS = Path("endpoints.yml")
@@ -158,20 +157,29 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
-def _warm_up(port: int) -> None:
-    """Asks a few questions through the REST channel so the first visitor is not slow."""
-    for number, text in enumerate(WARM_UP_QUESTIONS):
-        body = json.dumps({"sender": f"kw-warm-up-{number}", "message": text}).encode("utf-8")
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-            data=body,
-            headers={"Content-Type": "application/json"},
-        )
+def _wait_until_warm(port: int, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Waits for the Rasa server's in-process warm-up (``bot.server.warmup``).
+
+    Reads the ``warm`` check of ``/ready`` (other checks may fail for reasons of
+    their own, e.g. Redis still starting), so the server is announced when its
+    first visitor will not wait for jieba, Kiwi or the action server's connection.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            with urllib.request.urlopen(request, timeout=30):
-                pass
-        except (urllib.error.URLError, ConnectionError, OSError) as error:
-            print(f"Warm-up question failed ({error}); continuing.", file=sys.stderr)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as reply:
+                body = reply.read()
+        except urllib.error.HTTPError as error:  # 503 while a check fails: read the checks
+            body = error.read()
+        except (urllib.error.URLError, ConnectionError, OSError):
+            body = b"{}"
+        try:
+            if json.loads(body).get("checks", {}).get("warm"):
+                return
+        except ValueError:
+            pass
+        time.sleep(0.2)
+    print("The Rasa server is not warm yet; its first answers may be slow.", file=sys.stderr)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -337,7 +345,7 @@ def serve(settings: Settings, plan: Plan, shell: bool) -> int:
         if not _wait_for(f"http://127.0.0.1:{settings.port}/", server, 180):
             print("The Rasa server did not start.", file=sys.stderr)
             return 1
-        _warm_up(settings.port)
+        _wait_until_warm(settings.port, server)
         if console is not None and not _wait_for(_console_url(settings) + "healthz", console, 60):
             print(
                 "The staff console did not start; the assistant runs without it.", file=sys.stderr

@@ -13,9 +13,9 @@ a turn id (``bot.server.replay``) is claimed before Rasa sees it:
   without a record (a rare duplicate beats silence).
 
 A message without a turn id is handed to Rasa as before. A turn that Rasa stopped
-before storing it (``bot.server.abort.TurnAborted``: a custom action could not be
-run) raises ``TurnNotProcessed``, with or without a turn id; its claim is freed
-first, so a resend or a retry on another replica processes it once.
+before storing it (``TurnNotProcessed``, from ``bot.server.abort``: a custom action
+could not be run) has its claim freed like any failed turn, so a resend or a
+retry on another replica processes it once.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from collections.abc import Callable
 
 from rasa.core.channels.channel import UserMessage
 
-from bot.server.abort import TurnAborted
 from bot.server.replay import Claimed, Running, TurnLedger, is_turn_id, processing
 from channels.common.runner import OnNewMessage
 
@@ -42,10 +41,6 @@ class TurnInProgress(Exception):
 
 class TurnUnknown(Exception):
     """Whether the message's turn was processed cannot be told (the ledger failed)."""
-
-
-class TurnNotProcessed(Exception):
-    """The turn stopped before it was stored (a custom action failed): it may be sent again."""
 
 
 def once(
@@ -69,17 +64,6 @@ def once(
     """
 
     async def handle(message: UserMessage) -> None:
-        aborted: TurnAborted | None = None
-        try:
-            await handle_once(message)
-        except TurnAborted as error:
-            aborted = error
-        if aborted is not None:
-            # Raised outside the except block: the action server's connection error
-            # in its context would make the guard take it for an outage of Rasa's stores.
-            raise TurnNotProcessed(aborted.action)
-
-    async def handle_once(message: UserMessage) -> None:
         turn_id = message.message_id
         if not is_turn_id(turn_id):
             await on_new_message(message)

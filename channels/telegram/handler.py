@@ -25,6 +25,7 @@ from telegram.error import TelegramError
 
 from bot.nlu.language import detect_language
 from bot.server import metrics
+from bot.server.abort import TurnNotProcessed
 from bot.server.replay import make_turn_id
 from channels.common.base import PlatformInput
 from channels.common.bodies import check_size, read_json
@@ -177,7 +178,12 @@ class TelegramInput(PlatformInput[TelegramSettings]):
             message_id=make_turn_id(PLATFORM, self._bot_id, inbound.update_id),
             metadata=build_metadata(PLATFORM, inbound.user_id, default_language, location),
         )
-        await self.guard.handle(on_new_message, message)
+        try:
+            await self.guard.handle(on_new_message, message)
+        except TurnNotProcessed:
+            # Nothing was stored and the update's turn id is free: a resend is processed.
+            await output.send(inbound.chat_id, BotMessage(text=say("error", language)))
+            return
         if not output.sent:  # Rasa swallowed a failure (e.g. the action server is down)
             await output.send(inbound.chat_id, BotMessage(text=say("error", language)))
         await self.memory.learn(inbound.user_id, *output.sent_texts)

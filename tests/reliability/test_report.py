@@ -83,7 +83,7 @@ def results() -> dict[str, Any]:
         ],
         "duplicates": {
             "wechat": {"deliveries": 3, "statuses": [200] * 3, "answers": 1, "processed_turns": 1}
-            | {"retries_while_processing": True},
+            | {"retries_while_processing": True, "distinct_answers": 1, "late_repeated": 0},
             "telegram": {
                 "deliveries": 5,
                 "statuses": [200] * 5,

@@ -1,11 +1,17 @@
 """The bilingual tokenizer: jieba for Han, kiwipiepy for Hangul, words for Latin."""
 
+import re
+
+import jieba
+import jieba.posseg
 import pytest
+import yaml
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.tokenizer import BilingualTokenizer, script_runs
+from bot.nlu.tokenizer import _CHINESE_NOUNS, BilingualTokenizer, script_runs
+from harness.project import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +83,25 @@ def test_the_events_own_words_are_keywords(tokenizer) -> None:
     assert "同传" in tokenizer.keywords("路演那个论坛有同传吗")
     assert "道服" in tokenizer.keywords("体验课要穿道服吗")
     assert "도록" in tokenizer.keywords("사진전 도록 팔아요?")
+
+
+def test_keeping_only_noun_tags_changes_no_keyword(tokenizer) -> None:
+    jieba.posseg.lcut("你好")  # merges our domain words' "n" tags into the kept table
+    # The stock table, read from jieba's dictionary as jieba.posseg does.
+    full = jieba.posseg.POSTokenizer(jieba.dt)
+    full.word_tag_tab.update(jieba.posseg.dt.word_tag_tab)
+    assert len(jieba.posseg.dt.word_tag_tab) < len(full.word_tag_tab)
+    data = yaml.safe_load(ROOT.joinpath("nlu_data", "nlu", "zh.yml").read_text(encoding="utf-8"))
+    examples = [
+        re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:].strip())
+        for block in data["nlu"]
+        if "examples" in block
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
+    assert len(examples) > 500
+    for text in examples:
+        simplified = tokenizer._simplifier().convert(text)
+        kept = [(w, f.startswith(_CHINESE_NOUNS)) for w, f in jieba.posseg.lcut(simplified)]
+        stock = [(w, f.startswith(_CHINESE_NOUNS)) for w, f in full.lcut(simplified)]
+        assert kept == stock, text

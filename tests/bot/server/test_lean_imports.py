@@ -2,8 +2,9 @@
 
 (a) Rasa's installed source imports from the stand-in modules only the names the
 stand-ins hold; (b) the real server answers without TensorFlow or matplotlib
-mapped into its memory; (c) real use loads the real modules; (d) training,
-``--enable-api`` and a TensorFlow model keep Rasa's own imports.
+mapped into its memory; (c) real use loads the real modules, and Rasa's channels
+we do not serve load only when used; (d) training, ``--enable-api`` and a
+TensorFlow model keep Rasa's own imports.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from pathlib import Path
 import pytest
 
 from bench.stock import rasa_package_file
-from bot.server.lean_imports import STAND_INS, model_needs_tensorflow, wanted
+from bot.server.lean_imports import (
+    CHANNEL_STAND_INS,
+    CONSOLE_STAND_IN,
+    STAND_INS,
+    model_needs_tensorflow,
+    wanted,
+)
 from harness.ports import free_port
 from harness.project import ROOT
 
@@ -55,24 +62,32 @@ def _module_level_imports(tree: ast.Module) -> Iterator[ast.ImportFrom]:
 
 def test_rasa_imports_from_the_stand_in_modules_only_the_names_they_hold() -> None:
     package = rasa_package_file()
+    held = {
+        **{module: set(names) for module, names in STAND_INS.items()},
+        **{
+            module: set(classes)
+            for module, classes in {**CHANNEL_STAND_INS, **CONSOLE_STAND_IN}.items()
+        },
+    }
     seen = set()
     for path in package.rglob("*.py"):
         importer = "rasa." + ".".join(path.relative_to(package).with_suffix("").parts)
         if importer.startswith(LOADED_WITH_THE_REAL_ONES):
             continue
         for node in _module_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
-            if node.module in STAND_INS:
+            if node.module in held:
                 names = {alias.name for alias in node.names}
-                assert names <= set(STAND_INS[node.module]), (importer, node.module, names)
+                assert names <= held[node.module], (importer, node.module, names)
                 seen |= {(node.module, name) for name in names}
     # The scan found the imports it exists for (a renamed folder would make it vacuous).
     assert ("rasa.utils.tensorflow.callback", "RasaTrainingLogger") in seen
     assert ("rasa.core.policies.ted_policy", "TEDPolicy") in seen
+    assert ("rasa.core.channels.telegram", "TelegramInput") in seen
 
 
-def _run_python(code: str) -> str:
+def _run_python(code: str, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", textwrap.dedent(code), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -117,6 +132,32 @@ def test_real_use_loads_the_real_modules() -> None:
     assert out[4] == "same True True"
     assert out[5] == "logger rasa.utils.tensorflow.callback True"
     assert out[6] == "unexpected True"
+
+
+CHANNEL_CHECK = """
+    import sys
+    from bot.server import lean_imports
+    if sys.argv[-1] == "lean":
+        lean_imports.install(console=True)
+    import rasa.core.run, rasa.server
+    from rasa.core.channels import BUILTIN_CHANNELS
+    libraries = ("aiogram", "socketio", "slack_sdk", "webexteamssdk", "twilio", "questionary")
+    print("names", ",".join(f"{k}={v.name()}" for k, v in sorted(BUILTIN_CHANNELS.items())))
+    print("loaded", ",".join(m for m in libraries if m in sys.modules))
+    channel = BUILTIN_CHANNELS["socketio"].from_credentials(None)
+    print("used", type(channel).__module__, channel.name(), "socketio" in sys.modules)
+    print("others", "aiogram" in sys.modules, isinstance(channel, BUILTIN_CHANNELS["socketio"]))
+    """
+
+
+def test_rasa_channels_we_do_not_serve_load_only_when_used() -> None:
+    lean = _run_python(CHANNEL_CHECK, "lean").split("\n")
+    stock = _run_python(CHANNEL_CHECK, "stock").split("\n")
+    assert lean[0] == stock[0] and "telegram=telegram" in lean[0]
+    assert lean[1] == "loaded "
+    assert stock[1] == "loaded aiogram,socketio,slack_sdk,webexteamssdk,twilio,questionary"
+    assert lean[2] == stock[2] == "used rasa.core.channels.socketio socketio True"
+    assert lean[3] == "others False True"
 
 
 def test_an_unknown_name_loads_the_real_module() -> None:

@@ -20,6 +20,7 @@ from bot.server.replay import (
     RedisTurnLedger,
     Running,
     Stored,
+    _running,
     is_turn_id,
     processing,
     turn_records,
@@ -125,3 +126,14 @@ async def test_a_turn_is_claimed_once_and_a_dead_claim_lapses(kind: str, redis_p
     assert isinstance(await ledger.claim("rest:v:2", 0), Claimed)
     if kind == "redis":
         await ledger.client.close()
+
+
+async def test_a_claim_whose_set_ran_late_is_still_ours(redis_prefix: str) -> None:
+    ledger = RedisTurnLedger(connect_async(REDIS_URL), redis_prefix, lease=2.0)
+    ours, theirs = _running("claim-a"), _running("claim-b")
+    # What a SET that timed out (Redis paused) leaves when Redis runs it later and the
+    # client's retry of the same SET then finds it: the record of this very claim.
+    await ledger.client.set(ledger.key("wechat:id:7"), ours, px=2000)
+    assert await ledger.take("wechat:id:7", ours) is None
+    assert isinstance(await ledger.take("wechat:id:7", theirs), Running)
+    await ledger.client.close()

@@ -9,10 +9,19 @@ slow Redis never blocks the loop. Both give up quickly: a Redis that hangs or
 restarts makes a command fail within about a second and a half instead of
 waiting, and the caller answers the visitor with a polite "busy" reply. Nothing
 connects before the first command.
+
+The asyncio clients also share a breaker: once a command has failed (after its
+retries), every command of this process fails at once for ``BREAKER_SECONDS``
+instead of waiting out its own timeouts. A WeChat message makes several Redis
+calls before Rasa sees it (deduplication, language, rate limit, turn record);
+with Redis paused each used to wait ~1.8 s, and together they overran WeChat's
+5-second window (``make reliability``, "Redis paused": 6.75 s).
 """
 
 from __future__ import annotations
 
+import time
+from functools import lru_cache
 from typing import Any
 
 #: Seconds to wait for a connection and for each reply.
@@ -20,6 +29,39 @@ DEFAULT_TIMEOUT = 0.5
 #: Retries after a connection error or a timeout.
 DEFAULT_RETRIES = 2
 _SCHEMES = ("redis://", "rediss://", "unix://")
+#: Seconds after a failed command during which the asyncio clients fail at once.
+BREAKER_SECONDS = 1.0
+
+
+class _Breaker:
+    """When the asyncio clients may ask each Redis (by URL) again."""
+
+    open_until: dict[str, float] = {}
+
+
+@lru_cache(maxsize=1)
+def _breaker_retry() -> type:
+    """``redis.asyncio``'s ``Retry`` that fails at once while its Redis's breaker is open."""
+    from redis.asyncio.retry import Retry
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    class BreakerRetry(Retry):
+        __slots__ = ("_key",)
+
+        def __init__(self, key: str, backoff: Any, retries: int) -> None:
+            super().__init__(backoff, retries)
+            self._key = key
+
+        async def call_with_retry(self, do: Any, fail: Any) -> Any:
+            if time.monotonic() < _Breaker.open_until.get(self._key, 0.0):
+                raise RedisConnectionError("Redis failed a moment ago; not asking again yet")
+            try:
+                return await super().call_with_retry(do, fail)
+            except self._supported_errors:
+                _Breaker.open_until[self._key] = time.monotonic() + BREAKER_SECONDS
+                raise
+
+    return BreakerRetry
 
 
 def check_url(url: str) -> str:
@@ -33,7 +75,7 @@ def check_url(url: str) -> str:
     return url
 
 
-def client_options(retry_class: type, timeout: float, retries: int) -> dict[str, Any]:
+def client_options(retry_class: type, timeout: float, retries: int, *key: str) -> dict[str, Any]:
     """The options every client here shares, sync or asyncio.
 
     No ``health_check_interval``: its PING is retried on its own and would double
@@ -41,7 +83,9 @@ def client_options(retry_class: type, timeout: float, retries: int) -> dict[str,
     command, which is then retried on a fresh one.
 
     Args:
-        retry_class: ``redis.retry.Retry`` or ``redis.asyncio.retry.Retry``.
+        retry_class: ``redis.retry.Retry``, ``redis.asyncio.retry.Retry``, or the
+            breaker's, which takes ``key`` (the URL) first.
+        *key: The URL, for the breaker's class only.
         timeout: Seconds to wait for a connection and for each reply.
         retries: Retries after a connection error or a timeout, with a short
             exponential back-off; a command fails after about
@@ -55,7 +99,7 @@ def client_options(retry_class: type, timeout: float, retries: int) -> dict[str,
         "decode_responses": True,
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
-        "retry": retry_class(ExponentialBackoff(cap=0.1, base=0.02), retries),
+        "retry": retry_class(*key, ExponentialBackoff(cap=0.1, base=0.02), retries),
         "retry_on_error": [RedisConnectionError, RedisTimeoutError],
     }
 
@@ -91,15 +135,16 @@ def connect_async(
         retries: Retries after a connection error or timeout (see ``client_options``).
 
     Returns:
-        A client returning ``str`` values (UTF-8); it connects on first use.
+        A client returning ``str`` values (UTF-8); it connects on first use and
+        shares the process's breaker (``BREAKER_SECONDS``).
 
     Raises:
         ValueError: When the URL is not a Redis URL.
     """
     import redis.asyncio as redis_asyncio
-    from redis.asyncio.retry import Retry
 
-    return redis_asyncio.from_url(check_url(url), **client_options(Retry, timeout, retries))
+    options = client_options(_breaker_retry(), timeout, retries, check_url(url))
+    return redis_asyncio.from_url(url, **options)
 
 
 def answers(url: str, timeout: float = DEFAULT_TIMEOUT) -> bool:

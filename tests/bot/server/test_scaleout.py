@@ -71,6 +71,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     try:
         wait_until_up(servers[:1], "/health", 60)
         wait_until_up(servers[1:], "/", 150)
+        # Each server's first Chinese and Korean turns load jieba and Kiwi (seconds
+        # on a busy machine): past the lock wait (8 s), a queued visitor gives up.
+        for server in servers[1:]:
+            for text in ("你好", "안녕하세요"):
+                rest(server, f"warm-{uuid.uuid4().hex[:8]}", text)
         print(f"\ncluster up in {time.monotonic() - started:.0f} s")
         yield {"rasa": servers[1:], "prefix": prefix, "redis": client}
     finally:

@@ -16,8 +16,11 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY requirements.lock /tmp/requirements.lock
+# jieba installs from source without bytecode, and user kw cannot write it: compile
+# it here, or every start compiles its 6 MB of HMM tables (see the Makefile).
 RUN pip install --quiet "pip<24.1" \
- && pip install --quiet -r /tmp/requirements.lock
+ && pip install --quiet -r /tmp/requirements.lock \
+ && python -m compileall -q /opt/venv/lib/python3.10/site-packages/jieba
 
 FROM python:3.10-slim
 ENV PATH=/opt/venv/bin:$PATH \

@@ -31,6 +31,9 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m pip check --disable-pip-version-check
+	@# jieba installs from source without bytecode; uncompiled, every server start
+	@# compiles its 6 MB of HMM tables (~1 s, 130 MiB more peak, ~13 MiB kept).
+	$(PY) -m compileall -q "$$($(PY) -c 'import jieba, os; print(os.path.dirname(jieba.__file__))')"
 	@touch $@
 
 bootstrap: $(STAMP) ## Create .venv on Python 3.10 with the pinned dependencies

@@ -22,7 +22,10 @@ live in ``channels/``): ``rasa.core.channels`` imports all of them to list them 
 name, which brings aiogram, python-socketio, slack_sdk, webexteamssdk, twilio and
 google's client libraries (about 400 modules, 15 MiB), and, for ``run`` only, the
 console channel (questionary and prompt_toolkit). A channel stand-in answers its
-class's ``name()``; any other use loads that one channel's real module.
+class's ``name()``; any other use loads that one channel's real module. And
+``import distutils`` (Sanic's ``strtobool``) gets Python's own module, not
+setuptools' copy, which setuptools' start-up shim would load with all of
+setuptools (about 80 modules, ~4 MiB).
 """
 
 from __future__ import annotations
@@ -197,6 +200,13 @@ def install(console: bool = False) -> None:
     _state["channels"] = {**CHANNEL_STAND_INS, **(CONSOLE_STAND_IN if console else {})}
     if any(isinstance(finder, _Finder) for finder in sys.meta_path):
         return
+    if "distutils" not in sys.modules:
+        try:
+            import _distutils_hack  # setuptools' .pth shim, where setuptools is installed
+        except ImportError:
+            pass
+        else:
+            _distutils_hack.remove_shim()
     _state["real"] = False
     sys.meta_path.insert(0, _Finder())
 

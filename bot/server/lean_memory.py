@@ -66,6 +66,24 @@ def after_load(load: Callable[..., Any]) -> Callable[..., Any]:
     return load_model
 
 
+def installed() -> bool:
+    """Whether ``install`` ran in this process (``KW_LEAN_MEMORY`` on, serving)."""
+    from rasa.core.agent import Agent
+
+    return bool(getattr(Agent.load_model, "_kw_lean_memory", False))
+
+
+def settle() -> None:
+    """The same measures once the server is warm (``bot.server.warmup``).
+
+    The first Chinese and Korean turns load jieba's POS tables and Kiwi's working
+    memory, and free what loading them took; handing that back here keeps it from
+    lingering for the life of the server.
+    """
+    trim()
+    gc.freeze()
+
+
 def install() -> None:
     """Applies the measures to this process: arena limit now, the rest after each model load."""
     from rasa.core.agent import Agent

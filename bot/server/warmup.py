@@ -41,6 +41,10 @@ async def warm_up(app: Any) -> None:
             await agent.handle_message(message)
         except Exception as error:  # noqa: BLE001 - a failed warm-up must not stop serving
             logger.warning("Warm-up question %d failed (%s); serving anyway", number, error)
+    from bot.server import lean_memory
+
+    if lean_memory.installed():
+        lean_memory.settle()
     app.ctx.kw_warm = True
 
 

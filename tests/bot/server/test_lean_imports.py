@@ -141,7 +141,9 @@ CHANNEL_CHECK = """
         lean_imports.install(console=True)
     import rasa.core.run, rasa.server
     from rasa.core.channels import BUILTIN_CHANNELS
-    libraries = ("aiogram", "socketio", "slack_sdk", "webexteamssdk", "twilio", "questionary")
+    libraries = (
+        "aiogram", "socketio", "slack_sdk", "webexteamssdk", "twilio", "questionary", "setuptools"
+    )
     print("names", ",".join(f"{k}={v.name()}" for k, v in sorted(BUILTIN_CHANNELS.items())))
     print("loaded", ",".join(m for m in libraries if m in sys.modules))
     channel = BUILTIN_CHANNELS["socketio"].from_credentials(None)
@@ -155,7 +157,9 @@ def test_rasa_channels_we_do_not_serve_load_only_when_used() -> None:
     stock = _run_python(CHANNEL_CHECK, "stock").split("\n")
     assert lean[0] == stock[0] and "telegram=telegram" in lean[0]
     assert lean[1] == "loaded "
-    assert stock[1] == "loaded aiogram,socketio,slack_sdk,webexteamssdk,twilio,questionary"
+    assert stock[1] == (
+        "loaded aiogram,socketio,slack_sdk,webexteamssdk,twilio,questionary,setuptools"
+    )
     assert lean[2] == stock[2] == "used rasa.core.channels.socketio socketio True"
     assert lean[3] == "others False True"
 

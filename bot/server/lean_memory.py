@@ -1,15 +1,15 @@
 """Memory measures for the serving Rasa server, applied once its model is loaded.
 
-After fix 4 the Rasa server's memory is mostly its two analysers: Kiwi (~210 MB
+After fix 4 the Rasa server's memory is mostly its two analysers: Kiwi (~230 MiB
 once it has tokenized; its smaller models tokenize differently, so it stays) and
-jieba (~110 MB, plus ~60 MB for its POS table at the first Chinese message).
-glibc keeps the pages that loading freed unless asked (``malloc_trim``) and gives
-each thread its own arena unless limited; the model's objects are moved out of
-the collector's way (``gc.freeze``). None of it changes a result.
-Sharing jieba's repeated words and tags (one string object per equal value) was
-measured too: ~7 MB less after a trim, for ~40 MB more peak and ~0.7 s more
-start-up (its POS table loaded early), so it is not done.
-``KW_LEAN_MEMORY=off`` turns the measures off.
+jieba (its dictionary, and jieba.posseg's HMM tables and noun tags, loaded with
+the model: ``bot.nlu.tokenizer``). glibc keeps the pages that loading freed
+unless asked (``malloc_trim``) and gives each thread its own arena unless
+limited; the model's objects are moved out of the collector's way
+(``gc.freeze``). The measures run after the model loads and again once the
+server is warm (``settle``, from ``bot.server.warmup``). None of it changes a
+result. Limiting glibc to one arena, or Kiwi to one worker, was measured too and
+made no difference. ``KW_LEAN_MEMORY=off`` turns the measures off.
 """
 
 from __future__ import annotations

@@ -99,6 +99,10 @@ def start_ours(
 ) -> Stack:
     """Starts ``python -m bot.server`` (action server and Rasa) and waits for its first answer.
 
+    Its stores are those of ``endpoints`` (the Redis-mode run), else of the
+    committed ``endpoints.yml``, as ``make run`` serves: in-memory conversations
+    and the usage counts. Only the action server's URL is changed.
+
     Raises:
         RuntimeError: When it does not answer within START_TIMEOUT (see its log).
     """
@@ -112,7 +116,13 @@ def start_ours(
             "KW_MODEL": str(model),
             "KW_PORT": str(port),
             "KW_ACTIONS_PORT": str(actions_port),
-            "KW_ENDPOINTS": str(endpoints_file(folder / "endpoints.yml", actions_port, endpoints)),
+            "KW_ENDPOINTS": str(
+                endpoints_file(
+                    folder / "endpoints.yml",
+                    actions_port,
+                    endpoints or settings.root / "endpoints.yml",
+                )
+            ),
             **(extra_env or {}),
         },
     )

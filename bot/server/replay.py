@@ -20,7 +20,7 @@ A turn's record, ``<prefix>turn:<turn id>``, is JSON:
   None when the turn was finished without a tracker store (connector tests).
 
 Without Redis (embedded mode) ``MEMORY_LEDGER`` holds the same records in the
-process, written by ``RecordingInMemoryTrackerStore`` when it saves.
+process, written by ``bot.server.memory_store.MemoryTrackerStore`` when it saves.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
@@ -337,17 +336,6 @@ async def _quietly(step: Any, claim: Claimed) -> None:
         await step
     except Exception:  # noqa: BLE001 - the running record then lapses by itself
         logger.warning("Could not update turn %s", claim.turn_id, exc_info=True)
-
-
-class RecordingInMemoryTrackerStore(InMemoryTrackerStore):
-    """Rasa's in-memory tracker store that records finished turns in ``MEMORY_LEDGER``."""
-
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        """Saves the conversation and, in the same step, the turns it finished."""
-        prior = await self.retrieve_full_tracker(tracker.sender_id)
-        records = turn_records(new_events(tracker, prior))
-        await super().save(tracker)
-        MEMORY_LEDGER.record(records)
 
 
 def turn_keys(prefix: str, records: dict[str, str]) -> Iterable[tuple[str, str]]:

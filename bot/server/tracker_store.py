@@ -29,23 +29,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from rasa.core.lock_store import LockError
-from rasa.core.tracker_store import RedisTrackerStore, SerializedTrackerAsText, TrackerStore
-from rasa.shared.core.trackers import (
-    DialogueStateTracker,
-    get_trackers_for_conversation_sessions,
-)
+from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.redis_client import DEFAULT_RETRIES, DEFAULT_TIMEOUT, connect_async
 from bot.server.lock_store import CURRENT_HOLD, fenced_set, server_identity
 from bot.server.replay import DEFAULT_TURN_EXP, new_events, turn_keys, turn_records
+from bot.server.sessions import (
+    DEFAULT_MAX_SESSIONS,
+    DEFAULT_RECORD_EXP,
+    last_session,
+    latest_sessions,
+    merged,
+    store_options,
+)
 from bot.settings import KEY_NAMESPACE, namespaced
 
 logger = logging.getLogger(__name__)
-
-#: A day: a visitor who comes back the next morning is still remembered.
-DEFAULT_RECORD_EXP = 24 * 3600
-#: The current conversation session and the one before it.
-DEFAULT_MAX_SESSIONS = 2
 
 
 class StaleTrackerWrite(LockError):
@@ -90,12 +90,7 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         **kwargs: Any,
     ) -> None:
         key_prefix = namespaced(key_prefix, "tracker store")
-        self.record_exp = int(float(record_exp))
-        if self.record_exp < 60:
-            raise ValueError(f"tracker store: record_exp must be 60 s or more, not {record_exp!r}")
-        self.max_sessions = int(max_sessions)
-        if self.max_sessions < 1:
-            raise ValueError(f"tracker store: max_sessions must be 1 or more, not {max_sessions!r}")
+        self.record_exp, self.max_sessions = store_options(record_exp, max_sessions)
         if client is None:
             if not host:
                 raise ValueError("tracker store: set 'url' to a Redis URL (e.g. ${REDIS_URL})")
@@ -125,9 +120,9 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         prior = self.deserialise_tracker(tracker.sender_id, stored) if stored is not None else None
         added = new_events(tracker, prior)
         await self._stream(tracker.sender_id, added)
-        if prior is not None:
-            tracker = RedisTrackerStore._merge_trackers(prior, tracker)
-        serialised = self.serialise_tracker(self._latest_sessions(tracker))
+        serialised = self.serialise_tracker(
+            latest_sessions(merged(prior, tracker), self.max_sessions)
+        )
         turns = [(k, v, self.turn_exp) for k, v in turn_keys(self.prefix, turn_records(added))]
         hold = CURRENT_HOLD.get()
         if hold is None or hold.conversation_id != tracker.sender_id or hold.server != self.server:
@@ -152,20 +147,6 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
             return
         await self._stream_new_events(self.event_broker, added, sender_id)
 
-    def _latest_sessions(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
-        """The tracker cut down to its last ``max_sessions`` conversation sessions."""
-        sessions = get_trackers_for_conversation_sessions(tracker)
-        if len(sessions) <= self.max_sessions:
-            return tracker
-        events = [event for session in sessions[-self.max_sessions :] for event in session.events]
-        return DialogueStateTracker.from_events(
-            tracker.sender_id,
-            events,
-            tracker.slots.values(),
-            sender_source=tracker.sender_source,
-            max_event_history=tracker._max_event_history,
-        )
-
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """Returns the latest conversation session, or None when there is none."""
         return await self._retrieve(sender_id, fetch_all_sessions=False)
@@ -183,8 +164,7 @@ class SafeRedisTrackerStore(TrackerStore, SerializedTrackerAsText):
         tracker = self.deserialise_tracker(sender_id, stored)
         if tracker is None or fetch_all_sessions:
             return tracker
-        sessions = get_trackers_for_conversation_sessions(tracker)
-        return sessions[-1] if len(sessions) > 1 else tracker
+        return last_session(tracker)
 
     async def keys(self) -> Iterable[str]:
         """Returns the stored conversation ids (SCAN, not KEYS)."""

@@ -2,7 +2,7 @@
 
 One action server and one Rasa server on the committed ``endpoints.yml`` (its
 action URL pointed at the test's action server), whose
-``RecordingInMemoryTrackerStore`` records each turn as it saves the conversation.
+``MemoryTrackerStore`` records each turn as it saves the conversation.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     del env["REDIS_URL"]
     endpoints = folder / "endpoints.yml"
     committed = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
-    assert "RecordingInMemoryTrackerStore" in committed
+    assert "MemoryTrackerStore" in committed
     endpoints.write_text(
         committed.replace("127.0.0.1:5055", f"127.0.0.1:{actions_port}"), encoding="utf-8"
     )

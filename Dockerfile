@@ -43,6 +43,9 @@ RUN pip install --quiet --no-deps --no-build-isolation -e . \
  && rm -rf .rasa/cache \
  && chown -R kw:kw /app
 USER kw
+# jieba's dictionary as a trie, cached for user kw (bot/nlu/jieba_dict.py), so the
+# first start does not build it.
+RUN python -m bot.nlu.jieba_dict
 EXPOSE 5005 5055 5080
 # One container with both servers (embedded, or Redis mode when REDIS_URL is set).
 # docker-compose.yml runs the two servers as separate services instead.

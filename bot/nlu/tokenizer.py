@@ -165,8 +165,10 @@ class BilingualTokenizer(Tokenizer):
         """Creates the component and loads both analysers, so the first answer is not slow."""
         import jieba
 
+        from bot.nlu import jieba_dict
+
         jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
+        jieba_dict.initialize()
         for word in _domain_words("zh"):
             jieba.add_word(word, tag="n")  # also seen by jieba.posseg
         _keep_noun_tags()

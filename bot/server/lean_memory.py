@@ -2,8 +2,8 @@
 
 After fix 4 the Rasa server's memory is mostly its two analysers: Kiwi (~230 MiB
 once it has tokenized; its smaller models tokenize differently, so it stays) and
-jieba (its dictionary, and jieba.posseg's HMM tables and noun tags, loaded with
-the model: ``bot.nlu.tokenizer``). glibc keeps the pages that loading freed
+jieba (its dictionary, kept as a trie: ``bot.nlu.jieba_dict``; jieba.posseg's HMM
+tables and noun tags, loaded with the model: ``bot.nlu.tokenizer``). glibc keeps the pages that loading freed
 unless asked (``malloc_trim``) and gives each thread its own arena unless
 limited; the model's objects are moved out of the collector's way
 (``gc.freeze``). The measures run after the model loads and again once the

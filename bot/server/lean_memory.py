@@ -3,10 +3,10 @@
 After fix 4 the Rasa server's memory is mostly its two analysers: Kiwi (~230 MiB
 once it has tokenized; its smaller models tokenize differently, so it stays) and
 jieba (its dictionary, kept as a trie: ``bot.nlu.jieba_dict``; jieba.posseg's HMM
-tables and noun tags, loaded with the model: ``bot.nlu.tokenizer``). glibc keeps the pages that loading freed
-unless asked (``malloc_trim``) and gives each thread its own arena unless
-limited; the model's objects are moved out of the collector's way
-(``gc.freeze``). The measures run after the model loads and again once the
+tables and noun tags, loaded with the model: ``bot.nlu.tokenizer``). glibc keeps
+the pages that loading freed unless asked (``malloc_trim``) and gives each
+thread its own arena unless limited; the model's objects are moved out of the
+collector's way (``gc.freeze``). The measures run after the model loads and again once the
 server is warm (``settle``, from ``bot.server.warmup``). None of it changes a
 result. Limiting glibc to one arena, or Kiwi to one worker, was measured too and
 made no difference. ``KW_LEAN_MEMORY=off`` turns the measures off.

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.redis_client import DEFAULT_TIMEOUT, connect_async
+from bot.server.sessions import latest_session_length
 from bot.settings import KEY_NAMESPACE, Settings, get_settings, namespaced
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,7 @@ def done_record(replies: list[dict[str, Any]] | None) -> str:
 
 def new_events(tracker: DialogueStateTracker, prior: DialogueStateTracker | None) -> list[Event]:
     """The events of ``tracker`` that the stored ``prior`` does not have yet."""
-    sessions = get_trackers_for_conversation_sessions(prior) if prior is not None else []
-    offset = len(sessions[-1].events) if sessions else 0
+    offset = latest_session_length(prior) if prior is not None else 0
     return list(tracker.events)[offset:]
 
 

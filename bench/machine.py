@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,27 @@ def _version(package: str) -> str | None:
         return None
 
 
+def loop_seconds(repeats: int = 3) -> float:
+    """Seconds for one core to sum ten million integers in Python, best of ``repeats``.
+
+    Hosts of the same kind differ: the same code has measured twice as slow on
+    one as on another, stock Rasa too. This figure lets two reports be compared.
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        sum(range(10_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best, 3)
+
+
 def describe() -> dict[str, Any]:
     """Facts about this machine and software, for the report header."""
     mem = parse_mem_total(_read("/proc/meminfo"))
     return {
         "cpu_model": parse_cpu_model(_read("/proc/cpuinfo")) or platform.processor() or "unknown",
         "cores": os.cpu_count(),
+        "loop_s": loop_seconds(),
         "ram_gb": round(mem / 2**30, 1) if mem else None,
         "python": platform.python_version(),
         "rasa": _version("rasa"),

@@ -218,6 +218,7 @@ def machine_table(machine: dict[str, Any]) -> str:
     keys = (
         ("cpu_model", "CPU"),
         ("cores", "Cores"),
+        ("loop_s", "Python loop, 10⁷ additions on one core (s; lower is faster)"),
         ("ram_gb", "RAM (GB)"),
         ("python", "Python"),
         ("rasa", "Rasa"),

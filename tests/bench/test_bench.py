@@ -102,6 +102,7 @@ def test_machine_cpu_and_messages() -> None:
     assert cores_used(100.0, 104.0, 1.0, 2.0) == {"all": 2.0, "other": 1.5}
     facts = machine.describe()
     assert facts["cores"] and facts["python"] and facts["rasa"]
+    assert 0 < facts["loop_s"] < 30
     messages = channel_messages(HELDOUT_FOLDER)
     assert {lang for lang, _ in messages["wechat"]} == {"zh"} and len(messages["rest"]) > 400
 

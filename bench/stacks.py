@@ -116,6 +116,8 @@ def start_ours(
             "KW_MODEL": str(model),
             "KW_PORT": str(port),
             "KW_ACTIONS_PORT": str(actions_port),
+            # A port of its own: a second stack on 5080 logged a failed bind.
+            "KW_CONSOLE_PORT": str(free_port()),
             "KW_ENDPOINTS": str(
                 endpoints_file(
                     folder / "endpoints.yml",

@@ -22,11 +22,6 @@ from bot.server.replay import MEMORY_LEDGER, Stored
 from harness.project import ROOT
 
 
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
 class Clock:
     """A monotonic clock the test moves by hand."""
 

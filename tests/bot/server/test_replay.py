@@ -26,13 +26,7 @@ from bot.server.replay import (
     turn_records,
 )
 from bot.server.tracker_store import SafeRedisTrackerStore
-from harness.project import ROOT
 from tests.support.redis import REDIS_URL
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 def turn(tracker: DialogueStateTracker, text: str, message_id: str | None, *replies: str) -> None:

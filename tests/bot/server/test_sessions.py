@@ -22,12 +22,6 @@ from bot.server.sessions import (
     merged,
     session_starts,
 )
-from harness.project import ROOT
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 def session(day: int, turns: int = 2, clock: list[float] | None = None) -> list[Event]:

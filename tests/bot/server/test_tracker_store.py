@@ -24,11 +24,6 @@ from harness.project import ROOT
 from tests.support.redis import REDIS_URL, SilentServer
 
 
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
 def conversation(sender: str, domain: Domain, text: str = "你好") -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, domain.slots)
     for event in (

@@ -123,5 +123,5 @@ class MemoryTrackerStore(TrackerStore, SerializedTrackerAsText):
         return list(self._conversations)
 
     def stored_bytes(self) -> int:
-        """The compressed size of every kept conversation (for tests and the bench)."""
+        """The compressed size of every kept conversation, in bytes."""
         return sum(len(blob) for _, blob in self._conversations.values())
